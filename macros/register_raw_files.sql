@@ -1,0 +1,88 @@
+{#- on-run-start: expose the raw files in var('raw_data_path') as views in var('raw_schema'), so
+    the sources read the same relations whether the data is Parquet, CSV or already in the
+    warehouse (set raw_data_path to none then). A file may be <table>.parquet, <table>.csv or a
+    folder <table>/ of such files. Extra columns are ignored, absent optional columns read as null,
+    an absent optional table reads as empty; a missing required file or column stops the run with
+    a message naming it. -#}
+{% macro register_raw_files() %}
+    {{ return(adapter.dispatch('register_raw_files', 'lead_scoring')()) }}
+{% endmacro %}
+
+{% macro default__register_raw_files() %}
+    {#- Other engines read raw tables that already live in the warehouse. -#}
+    select 1
+{% endmacro %}
+
+{% macro duckdb__register_raw_files() %}
+    {%- set raw_path = var('raw_data_path', none) -%}
+    {%- if not execute or raw_path is none or raw_path | string | trim == '' -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set raw_path = raw_path | string | trim -%}
+    {%- set schema = var('raw_schema') -%}
+    {%- set statements = ['create schema if not exists ' ~ schema] -%}
+    {%- for table, spec in raw_table_columns().items() -%}
+        {%- set files = {} -%}
+        {%- for format in ['parquet', 'csv'] -%}
+            {%- set found = run_query(
+                "select file from glob('" ~ raw_path ~ "/" ~ table ~ "." ~ format ~ "') "
+                ~ "union all select file from glob('" ~ raw_path ~ "/" ~ table ~ "/*." ~ format ~ "') "
+                ~ "order by file"
+            ) -%}
+            {%- if found.rows | length > 0 -%}
+                {%- do files.update({format: found.columns[0].values() | list}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set all_columns = spec['required'] + spec['optional'] -%}
+        {%- if files | length > 1 -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw input '" ~ table ~ "' exists both as Parquet and as CSV in " ~ raw_path
+                ~ ": keep one format per table.") }}
+        {%- elif files | length == 0 -%}
+            {%- if not spec['is_optional_table'] -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw input '" ~ table ~ "' not found: expected " ~ raw_path ~ "/" ~ table
+                    ~ ".parquet or " ~ raw_path ~ "/" ~ table ~ ".csv (var raw_data_path).") }}
+            {%- endif -%}
+            {%- set select_list = [] -%}
+            {%- for column in all_columns -%}
+                {%- do select_list.append('cast(null as varchar) as ' ~ column) -%}
+            {%- endfor -%}
+            {%- do statements.append(
+                'create or replace view ' ~ schema ~ '.' ~ table ~ ' as select '
+                ~ select_list | join(', ') ~ ' where false') -%}
+        {%- else -%}
+            {%- set format = files.keys() | list | first -%}
+            {%- set file_list = "['" ~ files[format] | join("', '") ~ "']" -%}
+            {%- if format == 'parquet' -%}
+                {%- set reader = 'read_parquet(' ~ file_list ~ ', union_by_name = true)' -%}
+            {%- else -%}
+                {#- all_varchar: a bad value must reach quarantine, not break the load -#}
+                {%- set reader = 'read_csv(' ~ file_list ~ ', header = true, all_varchar = true, union_by_name = true)' -%}
+            {%- endif -%}
+            {%- set described = run_query('describe select * from ' ~ reader) -%}
+            {%- set present = described.columns[0].values() | map('lower') | list -%}
+            {%- set missing_required = [] -%}
+            {%- for column in spec['required'] if column not in present -%}
+                {%- do missing_required.append(column) -%}
+            {%- endfor -%}
+            {%- if missing_required -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw input '" ~ table ~ "' (" ~ files[format] | join(', ') ~ ") is missing required column(s): "
+                    ~ missing_required | join(', ') ~ ". Present columns: " ~ present | join(', ')) }}
+            {%- endif -%}
+            {%- set select_list = [] -%}
+            {%- for column in all_columns -%}
+                {%- if column in present -%}
+                    {%- do select_list.append(column) -%}
+                {%- else -%}
+                    {%- do select_list.append('cast(null as varchar) as ' ~ column) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- do statements.append(
+                'create or replace view ' ~ schema ~ '.' ~ table ~ ' as select '
+                ~ select_list | join(', ') ~ ' from ' ~ reader) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
+{% endmacro %}

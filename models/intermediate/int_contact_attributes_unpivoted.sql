@@ -1,0 +1,69 @@
+{{ config(materialized='table') }}
+
+{#- Every known (non-empty) attribute value of a contact in long form: the contacts columns plus
+    the accepted custom properties (a contacts column wins over a custom property of the same
+    name). Property rules match against this. One row per contact and attribute. -#}
+
+{%- set contact_columns = [
+    'email', 'email_domain', 'first_name', 'last_name', 'company_name', 'company_domain',
+    'job_title', 'industry', 'country', 'employee_count', 'annual_revenue', 'lead_source',
+    'lead_source_detail', 'contact_type', 'owner_id', 'email_opt_out',
+] -%}
+
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts_accepted') }}
+
+),
+
+custom_properties as (
+
+    select * from {{ ref('int_contact_properties_validated') }}
+    where reject_reason is null
+
+),
+
+column_values as (
+
+    {% for column in contact_columns %}
+    select
+        contact_id,
+        '{{ column }}' as attribute,
+        {{ clean_text(column) }} as attribute_value
+    from contacts
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+property_values as (
+
+    select
+        contact_id,
+        property as attribute,
+        value as attribute_value
+    from custom_properties
+    where property not in ('{{ contact_columns | join("', '") }}', 'contact_id', 'created_at', 'updated_at')
+
+),
+
+final as (
+
+    select
+        contact_id,
+        attribute,
+        attribute_value,
+        lower(attribute_value) as attribute_text,
+        {{ try_cast('attribute_value', 'decimal(38, 6)') }} as attribute_number
+    from (
+        select * from column_values
+        union all
+        select * from property_values
+    ) as all_values
+    where attribute_value is not null
+
+)
+
+select * from final

@@ -1,0 +1,25 @@
+{#- The latest is_activity event of each contact at as_of (opens, visits, clicks, replies; not
+    sends). One row per contact with at least one activity. -#}
+
+with
+
+events as (
+
+    select * from {{ ref('int_events_validated') }}
+    where reject_reason is null
+        and is_activity
+        and occurred_at <= {{ as_of_timestamp() }}
+
+),
+
+final as (
+
+    select
+        contact_id,
+        max(occurred_at) as last_activity_at
+    from events
+    group by 1
+
+)
+
+select * from final

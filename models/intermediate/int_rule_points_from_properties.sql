@@ -1,0 +1,90 @@
+{#- Property rules (SPEC 4): a contact whose attribute satisfies the rule's operator/value earns
+    the rule's points once. An unknown (null/empty) attribute matches only is_not_set.
+    One row per model, contact and matched property rule. -#}
+
+with
+
+rules as (
+
+    select * from {{ ref('stg_config__scoring_rules') }}
+    where kind = 'property'
+
+),
+
+attributes as (
+
+    select * from {{ ref('int_contact_attributes_unpivoted') }}
+
+),
+
+contacts as (
+
+    select contact_id from {{ ref('int_contacts_accepted') }}
+    where created_at <= {{ as_of_timestamp() }}
+
+),
+
+matched_known_values as (
+
+    select
+        rules.model_id,
+        attributes.contact_id,
+        rules.rule_id,
+        attributes.attribute_value
+    from rules
+    inner join attributes
+        on rules.field = attributes.attribute
+    inner join contacts
+        on attributes.contact_id = contacts.contact_id
+    where rules.operator <> 'is_not_set'
+        and {{ rule_condition_holds(
+            'rules.operator', 'attributes.attribute_text', 'attributes.attribute_number',
+            'rules.value_text', 'rules.value_number', 'rules.value_low', 'rules.value_high'
+        ) }}
+
+),
+
+matched_unknown_values as (
+
+    select
+        rules.model_id,
+        contacts.contact_id,
+        rules.rule_id,
+        cast(null as {{ dbt.type_string() }}) as attribute_value
+    from rules
+    cross join contacts
+    left join attributes
+        on contacts.contact_id = attributes.contact_id
+        and rules.field = attributes.attribute
+    where rules.operator = 'is_not_set'
+        and attributes.contact_id is null
+
+),
+
+final as (
+
+    select
+        matched.model_id,
+        matched.contact_id,
+        matched.rule_id,
+        rules.group_id,
+        cast(1 as integer) as matched_events,
+        rules.points,
+        rules.field || ' '
+        || case
+            when matched.attribute_value is null then 'is not set'
+            else '= ''' || matched.attribute_value || ''' ' || rules.operator
+                || coalesce(' ''' || rules.value_text || '''', '')
+        end as reason
+    from (
+        select * from matched_known_values
+        union all
+        select * from matched_unknown_values
+    ) as matched
+    inner join rules
+        on matched.model_id = rules.model_id
+        and matched.rule_id = rules.rule_id
+
+)
+
+select * from final

@@ -1,0 +1,42 @@
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts_accepted') }}
+
+),
+
+final as (
+
+    select
+        contact_id,
+        email,
+        email_domain,
+        first_name,
+        last_name,
+        company_name,
+        company_domain,
+        job_title,
+        industry,
+        country,
+        employee_count,
+        annual_revenue,
+        lead_source,
+        lead_source_detail,
+        contact_type,
+        owner_id,
+        email_opt_out,
+        -- excluded contacts are scored but never become mql or sql by score (SPEC 5)
+        contact_type <> 'prospect' or email_opt_out as is_excluded,
+        case
+            when contact_type <> 'prospect' then 'contact_type: ' || contact_type
+            when email_opt_out then 'email_opt_out'
+        end as exclusion_reason,
+        created_at,
+        updated_at
+    from contacts
+    where created_at <= {{ as_of_timestamp() }}
+
+)
+
+select * from final

@@ -1,0 +1,79 @@
+with
+
+rules as (
+
+    select * from {{ ref('scoring_rules') }}
+
+),
+
+normalized as (
+
+    select
+        trim(model_id) as model_id,
+        trim(rule_id) as rule_id,
+        trim(group_id) as group_id,
+        lower(trim(kind)) as kind,
+        -- property name or event type; '*' = every is_activity event
+        lower(trim(field)) as field,
+        {{ normalize_text('filter_field') }} as filter_field,
+        {{ normalize_text('operator') }} as operator,
+        -- list items are compared trimmed: 'a | b' means 'a|b'
+        replace(replace(replace(replace({{ normalize_text('value') }}, ' |', '|'), '| ', '|'), ' |', '|'), '| ', '|')
+            as value_text,
+        coalesce({{ normalize_text('aggregate') }}, 'count') as aggregate,
+        points,
+        max_occurrences,
+        window_days,
+        description
+    from rules
+
+),
+
+-- The event filter: for event rules filter_field names the attribute and operator/value test it;
+-- event_count rules test the aggregate with operator/value, so their filter is written whole in
+-- filter_field as '<attribute> <operator> <value>', e.g. 'url contains /pricing'.
+filters as (
+
+    select
+        *,
+        case
+            when kind = 'event_count' then {{ dbt.split_part('filter_field', "' '", 1) }}
+            else filter_field
+        end as filter_attribute,
+        case
+            when kind = 'event_count' then nullif({{ dbt.split_part('filter_field', "' '", 2) }}, '')
+            else operator
+        end as filter_operator,
+        case
+            when kind = 'event_count'
+                then nullif(
+                    trim(substring(
+                        filter_field,
+                        length({{ dbt.split_part('filter_field', "' '", 1) }})
+                        + length({{ dbt.split_part('filter_field', "' '", 2) }}) + 2
+                    )),
+                    ''
+                )
+            else value_text
+        end as filter_value_text
+    from normalized
+
+),
+
+final as (
+
+    select
+        *,
+        {{ try_cast('value_text', 'decimal(38, 6)') }} as value_number,
+        {{ try_cast(dbt.split_part('value_text', "'|'", 1), 'decimal(38, 6)') }} as value_low,
+        {{ try_cast(dbt.split_part('value_text', "'|'", 2), 'decimal(38, 6)') }} as value_high,
+        {{ try_cast('filter_value_text', 'decimal(38, 6)') }} as filter_value_number,
+        {{ try_cast(dbt.split_part('filter_value_text', "'|'", 1), 'decimal(38, 6)') }}
+            as filter_value_low,
+        {{ try_cast(dbt.split_part('filter_value_text', "'|'", 2), 'decimal(38, 6)') }}
+            as filter_value_high
+    from filters
+
+)
+
+select * from final

@@ -1,0 +1,69 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'contact_properties') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ normalize_text('property') }} as property,
+        {{ clean_text('value') }} as value,
+        {{ clean_text('updated_at') }} as updated_at_raw,
+        {{ try_cast(clean_text('updated_at'), dbt.type_timestamp()) }} as updated_at
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when contact_id is null then 'missing_required_value: contact_id'
+            when property is null then 'missing_required_value: property'
+            when updated_at_raw is not null and updated_at is null
+                then 'unparseable_timestamp: updated_at'
+            when updated_at > {{ dbt.dateadd('day', 1, load_timestamp()) }}
+                then 'future_timestamp: updated_at'
+        end as row_problem
+    from typed
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        -- one current value per contact and property: the most recently updated one wins
+        row_number() over (
+            partition by contact_id, property
+            order by
+                case when row_problem is null then 0 else 1 end,
+                updated_at desc nulls last,
+                value
+        ) as copy_number
+    from classified
+
+),
+
+final as (
+
+    select
+        contact_id,
+        property,
+        value,
+        updated_at_raw,
+        updated_at,
+        case
+            when row_problem is not null then row_problem
+            when copy_number > 1 then 'duplicate_id: contact_id + property (an older value)'
+        end as reject_reason
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,86 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'deals') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('deal_id') }} as deal_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ normalize_text('stage') }} as stage,
+        {{ clean_text('amount') }} as amount_raw,
+        {{ try_cast(clean_text('amount'), 'decimal(18, 2)') }} as amount,
+        {{ clean_text('created_at') }} as created_at_raw,
+        {{ try_cast(clean_text('created_at'), dbt.type_timestamp()) }} as created_at,
+        {{ clean_text('closed_at') }} as closed_at_raw,
+        {{ try_cast(clean_text('closed_at'), dbt.type_timestamp()) }} as closed_at
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when deal_id is null then 'missing_required_value: deal_id'
+            when contact_id is null then 'missing_required_value: contact_id'
+            when stage is null then 'missing_required_value: stage'
+            when created_at_raw is null then 'missing_required_value: created_at'
+            when stage not in ('open', 'closed_won', 'closed_lost') then 'invalid_value: stage'
+            when created_at is null then 'unparseable_timestamp: created_at'
+            when closed_at_raw is not null and closed_at is null
+                then 'unparseable_timestamp: closed_at'
+            when amount_raw is not null and amount is null then 'invalid_value: amount'
+            when amount < 0 then 'negative_amount: amount'
+            when created_at > {{ dbt.dateadd('day', 1, load_timestamp()) }}
+                then 'future_timestamp: created_at'
+            when closed_at > {{ dbt.dateadd('day', 1, load_timestamp()) }}
+                then 'future_timestamp: closed_at'
+        end as row_problem
+    from typed
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by deal_id
+            order by
+                case when row_problem is null then 0 else 1 end,
+                closed_at desc nulls last,
+                created_at desc nulls last,
+                stage,
+                amount
+        ) as copy_number
+    from classified
+
+),
+
+final as (
+
+    select
+        deal_id,
+        contact_id,
+        stage,
+        amount_raw,
+        amount,
+        created_at_raw,
+        created_at,
+        closed_at_raw,
+        closed_at,
+        case
+            when row_problem is not null then row_problem
+            when copy_number > 1 then 'duplicate_id: deal_id'
+        end as reject_reason
+    from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,74 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'sales_feedback') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('feedback_id') }} as feedback_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ normalize_text('feedback') }} as feedback,
+        {{ clean_text('reason') }} as reason,
+        {{ clean_text('rep_id') }} as rep_id,
+        {{ clean_text('created_at') }} as created_at_raw,
+        {{ try_cast(clean_text('created_at'), dbt.type_timestamp()) }} as created_at
+    from source
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when feedback_id is null then 'missing_required_value: feedback_id'
+            when contact_id is null then 'missing_required_value: contact_id'
+            when feedback is null then 'missing_required_value: feedback'
+            when created_at_raw is null then 'missing_required_value: created_at'
+            when created_at is null then 'unparseable_timestamp: created_at'
+            when created_at > {{ dbt.dateadd('day', 1, load_timestamp()) }}
+                then 'future_timestamp: created_at'
+        end as row_problem
+    from typed
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by feedback_id
+            order by
+                case when row_problem is null then 0 else 1 end,
+                created_at desc nulls last,
+                feedback,
+                contact_id
+        ) as copy_number
+    from classified
+
+),
+
+final as (
+
+    select
+        feedback_id,
+        contact_id,
+        feedback,
+        reason,
+        rep_id,
+        created_at_raw,
+        created_at,
+        case
+            when row_problem is not null then row_problem
+            when copy_number > 1 then 'duplicate_id: feedback_id'
+        end as reject_reason
+    from deduplicated
+
+)
+
+select * from final
