@@ -1,0 +1,48 @@
+{#- Field-level problems of accepted contacts: the row is kept, the bad value is not used. -#}
+
+with
+
+contacts as (
+
+    select * from {{ ref('stg_crm__contacts') }}
+    where reject_reason is null
+
+),
+
+field_problems as (
+
+    select contact_id, 'email' as field, email_raw as raw_value, 'invalid_email: email' as reject_reason
+    from contacts
+    where email_raw is not null and not is_email_valid
+
+    union all
+
+    select contact_id, 'employee_count', employee_count_raw,
+        case when employee_count is null and {{ try_cast('employee_count_raw', 'decimal(38, 6)') }} < 0
+            then 'negative_count: employee_count' else 'invalid_value: employee_count' end
+    from contacts
+    where employee_count_raw is not null and employee_count is null
+
+    union all
+
+    select contact_id, 'annual_revenue', annual_revenue_raw,
+        case when {{ try_cast('annual_revenue_raw', 'decimal(38, 6)') }} < 0
+            then 'negative_amount: annual_revenue' else 'invalid_value: annual_revenue' end
+    from contacts
+    where annual_revenue_raw is not null and annual_revenue is null
+
+    union all
+
+    select contact_id, 'contact_type', contact_type_raw, 'invalid_value: contact_type (read as prospect)'
+    from contacts
+    where contact_type_raw is not null and contact_type_raw <> contact_type
+
+),
+
+final as (
+
+    select * from field_problems
+
+)
+
+select * from final
