@@ -19,6 +19,12 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set raw_path = raw_path | string | trim -%}
+    {#- a relative path is relative to the project (seed nodes know its root), so the views work
+        from any working directory -#}
+    {%- if not raw_path.startswith('/') and ':' not in raw_path -%}
+        {%- set project_node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'seed') | selectattr('package_name', 'equalto', project_name) | first -%}
+        {%- set raw_path = project_node.root_path ~ '/' ~ raw_path -%}
+    {%- endif -%}
     {%- set schema = var('raw_schema') -%}
     {%- set statements = ['create schema if not exists ' ~ schema] -%}
     {%- for table, spec in raw_table_columns().items() -%}

@@ -212,11 +212,18 @@ problems as (
         'scoring_models' as seed_name,
         cast(null as integer) as csv_line,
         'all rows' as row_key,
-        'exactly one model must have is_lifecycle_model = true, found '
-        || cast(count(*) as varchar) as problem
+        'no model has is_lifecycle_model = true: exactly one must' as problem
+    from {{ sm }}
+    having count(case when is_lifecycle_model then 1 end) = 0
+    union all
+    select
+        'scoring_models' as seed_name,
+        csv_line,
+        {{ config_row_key(['model_id']) }} as row_key,
+        'more than one model has is_lifecycle_model = true: exactly one must' as problem
     from {{ sm }}
     where is_lifecycle_model
-    having count(*) <> 1
+        and (select count(*) from {{ sm }} where is_lifecycle_model) > 1
 
 )
 

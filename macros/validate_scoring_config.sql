@@ -16,12 +16,12 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set seeds = {} -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'seed' and node.name in config_seed_names() -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'seed' and node.name in config_seed_keys() -%}
         {%- do seeds.update({node.name: node}) -%}
     {%- endfor -%}
     {%- set problems = [] -%}
     {%- set relations = {} -%}
-    {%- for seed_name in config_seed_names() -%}
+    {%- for seed_name in config_seed_keys() -%}
         {%- if seed_name not in seeds -%}
             {%- do problems.append('seeds/' ~ seed_name ~ '.csv: file not found') -%}
             {%- continue -%}
@@ -47,11 +47,12 @@
         {%- set type_checks = [] -%}
         {%- for column, data_type in column_types.items() -%}
             {%- do type_checks.append(
-                "select csv_line, '" ~ column ~ " = ''' || " ~ column ~ " || ''' is not a valid " ~ data_type ~ "' as problem "
+                "select csv_line, " ~ config_row_key(config_seed_keys()[seed_name]) ~ " as row_key, '"
+                ~ column ~ " = ''' || " ~ column ~ " || ''' is not a valid " ~ data_type ~ "' as problem "
                 ~ "from " ~ raw_table ~ " where " ~ column ~ " is not null and try_cast(trim(" ~ column ~ ") as " ~ data_type ~ ") is null") -%}
         {%- endfor -%}
         {%- for row in run_query(type_checks | join(' union all ') ~ ' order by 1').rows -%}
-            {%- do problems.append(node.original_file_path ~ ' line ' ~ row[0] ~ ': ' ~ row[1]) -%}
+            {%- do problems.append(node.original_file_path ~ ' line ' ~ row[0] ~ ' (' ~ row[1] ~ '): ' ~ row[2]) -%}
         {%- endfor -%}
         {%- set typed_columns = [] -%}
         {%- for column, data_type in column_types.items() -%}
@@ -66,7 +67,8 @@
             ~ typed_columns | join(', ') ~ ' from ' ~ raw_table) -%}
         {%- do relations.update({seed_name: 'config_check_' ~ seed_name}) -%}
     {%- endfor -%}
-    {%- if not problems -%}
+    {#- rule checks run whenever every seed could be read; type errors read as null there -#}
+    {%- if relations | length == config_seed_keys() | length -%}
         {%- set found = run_query(scoring_config_problems(relations) ~ ' order by seed_name, csv_line, row_key, problem') -%}
         {%- for row in found.rows -%}
             {%- do problems.append(

@@ -9,6 +9,7 @@
     'job_title', 'industry', 'country', 'employee_count', 'annual_revenue', 'lead_source',
     'lead_source_detail', 'contact_type', 'owner_id', 'email_opt_out',
 ] -%}
+{%- set reserved_columns = ['contact_id', 'created_at', 'updated_at'] -%}
 
 with
 
@@ -28,12 +29,12 @@ custom_properties as (
 column_values as (
 
     {% for column in contact_columns %}
-    select
-        contact_id,
-        '{{ column }}' as attribute,
-        {{ clean_text(column) }} as attribute_value
-    from contacts
-    {% if not loop.last %}union all{% endif %}
+        select
+            contact_id,
+            '{{ column }}' as attribute,
+            {{ clean_text(column) }} as attribute_value
+        from contacts
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -45,7 +46,8 @@ property_values as (
         property as attribute,
         value as attribute_value
     from custom_properties
-    where property not in ('{{ contact_columns | join("', '") }}', 'contact_id', 'created_at', 'updated_at')
+    -- a contacts column wins over a custom property of the same name
+    where property not in ('{{ (contact_columns + reserved_columns) | join("', '") }}')
 
 ),
 

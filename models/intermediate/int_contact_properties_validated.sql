@@ -12,21 +12,49 @@ contacts as (
 
 ),
 
-final as (
+classified as (
 
     select
-        properties.contact_id,
-        properties.property,
-        properties.value,
-        properties.updated_at_raw,
-        properties.updated_at,
+        properties.*,
         coalesce(
-            properties.reject_reason,
+            properties.row_problem,
             case when contacts.contact_id is null then 'unmatched_contact: contact_id' end
-        ) as reject_reason
+        ) as problem
     from properties
     left join contacts
         on properties.contact_id = contacts.contact_id
+
+),
+
+-- one current value per contact and property: the most recently updated valid one
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by contact_id, property
+            order by
+                case when problem is null then 0 else 1 end,
+                updated_at desc nulls last,
+                value asc
+        ) as copy_number
+    from classified
+
+),
+
+final as (
+
+    select
+        contact_id,
+        property,
+        value,
+        updated_at_raw,
+        updated_at,
+        case
+            when problem is not null then problem
+            when copy_number > 1 then 'duplicate_id: contact_id + property (an older value)'
+        end as reject_reason
+    from deduplicated
 
 )
 

@@ -12,25 +12,56 @@ contacts as (
 
 ),
 
-final as (
+classified as (
 
     select
-        deals.deal_id,
-        deals.contact_id,
-        deals.stage,
-        deals.amount_raw,
-        deals.amount,
-        deals.created_at_raw,
-        deals.created_at,
-        deals.closed_at_raw,
-        deals.closed_at,
+        deals.*,
         coalesce(
-            deals.reject_reason,
+            deals.row_problem,
             case when contacts.contact_id is null then 'unmatched_contact: contact_id' end
-        ) as reject_reason
+        ) as problem
     from deals
     left join contacts
         on deals.contact_id = contacts.contact_id
+
+),
+
+-- the kept copy of a duplicated id: a fully valid row first, then the latest state of the deal
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by deal_id
+            order by
+                case when problem is null then 0 else 1 end,
+                closed_at desc nulls last,
+                created_at desc nulls last,
+                stage asc,
+                amount asc,
+                contact_id asc
+        ) as copy_number
+    from classified
+
+),
+
+final as (
+
+    select
+        deal_id,
+        contact_id,
+        stage,
+        amount_raw,
+        amount,
+        created_at_raw,
+        created_at,
+        closed_at_raw,
+        closed_at,
+        case
+            when problem is not null then problem
+            when deal_id is not null and copy_number > 1 then 'duplicate_id: deal_id'
+        end as reject_reason
+    from deduplicated
 
 )
 

@@ -19,7 +19,12 @@ event_types as (
 
 contacts as (
 
-    select contact_id, email, name_key, created_at from {{ ref('int_contacts_accepted') }}
+    select
+        contact_id,
+        email,
+        name_key,
+        created_at
+    from {{ ref('int_contacts_accepted') }}
 
 ),
 
@@ -84,6 +89,38 @@ resolved as (
 
 ),
 
+classified as (
+
+    select
+        *,
+        case
+            when row_problem is not null then row_problem
+            when not is_known_event_type then 'unknown_event_type: event_type'
+            when contact_id is null then 'unmatched_contact: no contact_id, email or name + company match'
+        end as problem
+    from resolved
+
+),
+
+-- the kept copy of a duplicated id: a fully valid row first, then the earliest occurrence
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by
+                case when problem is null then 0 else 1 end,
+                occurred_at asc nulls last,
+                event_type asc,
+                contact_id_raw asc,
+                email asc,
+                url asc
+        ) as copy_number
+    from classified
+
+),
+
 final as (
 
     select
@@ -109,11 +146,10 @@ final as (
         company_name,
         occurred_at_raw,
         case
-            when reject_reason is not null then reject_reason
-            when not is_known_event_type then 'unknown_event_type: event_type'
-            when contact_id is null then 'unmatched_contact: no contact_id, email or name + company match'
+            when problem is not null then problem
+            when event_id is not null and copy_number > 1 then 'duplicate_id: event_id'
         end as reject_reason
-    from resolved
+    from deduplicated
 
 )
 

@@ -8,7 +8,10 @@ with
 
 contacts as (
 
-    select contact_id, created_at from {{ ref('int_contacts_accepted') }}
+    select
+        contact_id,
+        created_at
+    from {{ ref('int_contacts_accepted') }}
     where created_at <= {{ as_of_timestamp() }}
 
 ),

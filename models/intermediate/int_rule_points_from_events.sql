@@ -150,7 +150,7 @@ ranked_events as (
         *,
         row_number() over (
             partition by model_id, rule_id, contact_id
-            order by occurred_at desc, event_id
+            order by occurred_at desc, event_id asc
         ) <= max_occurrences as is_counted
     from matched_events
     where kind = 'event'
@@ -202,9 +202,11 @@ event_counts as (
 -- a condition such as "fewer than 2 opens" also holds for contacts with no matching event
 event_count_rules_holding_at_zero as (
 
-    select model_id, rule_id
+    select
+        rules.model_id,
+        rules.rule_id
     from rules
-    where kind = 'event_count'
+    where rules.kind = 'event_count'
         and {{ rule_condition_holds(
             'rules.operator', "'0'", '0', 'rules.value_text', 'rules.value_number',
             'rules.value_low', 'rules.value_high'

@@ -18,29 +18,59 @@ actions as (
 
 ),
 
-final as (
+classified as (
 
     select
-        feedback.feedback_id,
-        feedback.contact_id,
-        feedback.feedback,
-        feedback.reason,
-        feedback.rep_id,
-        feedback.created_at_raw,
-        feedback.created_at,
+        feedback.*,
         actions.points,
         coalesce(
-            feedback.reject_reason,
+            feedback.row_problem,
             case
                 when actions.feedback is null then 'unknown_value: feedback'
                 when contacts.contact_id is null then 'unmatched_contact: contact_id'
             end
-        ) as reject_reason
+        ) as problem
     from feedback
     left join actions
         on feedback.feedback = actions.feedback
     left join contacts
         on feedback.contact_id = contacts.contact_id
+
+),
+
+-- the kept copy of a duplicated id: a fully valid row first, then the latest
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by feedback_id
+            order by
+                case when problem is null then 0 else 1 end,
+                created_at desc nulls last,
+                feedback asc,
+                contact_id asc
+        ) as copy_number
+    from classified
+
+),
+
+final as (
+
+    select
+        feedback_id,
+        contact_id,
+        feedback,
+        reason,
+        rep_id,
+        created_at_raw,
+        created_at,
+        points,
+        case
+            when problem is not null then problem
+            when feedback_id is not null and copy_number > 1 then 'duplicate_id: feedback_id'
+        end as reject_reason
+    from deduplicated
 
 )
 

@@ -8,7 +8,10 @@ scores as (
 
 contacts as (
 
-    select contact_id, is_excluded from {{ ref('dim_contacts') }}
+    select
+        contact_id,
+        is_excluded
+    from {{ ref('dim_contacts') }}
 
 ),
 

@@ -11,29 +11,47 @@ contacts as (
 
 field_problems as (
 
-    select contact_id, 'email' as field, email_raw as raw_value, 'invalid_email: email' as reject_reason
+    select
+        contact_id,
+        'email' as field,
+        email_raw as raw_value,
+        'invalid_email: email' as reject_reason
     from contacts
     where email_raw is not null and not is_email_valid
 
     union all
 
-    select contact_id, 'employee_count', employee_count_raw,
-        case when employee_count is null and {{ try_cast('employee_count_raw', 'decimal(38, 6)') }} < 0
-            then 'negative_count: employee_count' else 'invalid_value: employee_count' end
+    select
+        contact_id,
+        'employee_count' as field,
+        employee_count_raw as raw_value,
+        case
+            when {{ try_cast('employee_count_raw', 'decimal(38, 6)') }} < 0 then 'negative_count: employee_count'
+            else 'invalid_value: employee_count'
+        end as reject_reason
     from contacts
     where employee_count_raw is not null and employee_count is null
 
     union all
 
-    select contact_id, 'annual_revenue', annual_revenue_raw,
-        case when {{ try_cast('annual_revenue_raw', 'decimal(38, 6)') }} < 0
-            then 'negative_amount: annual_revenue' else 'invalid_value: annual_revenue' end
+    select
+        contact_id,
+        'annual_revenue' as field,
+        annual_revenue_raw as raw_value,
+        case
+            when {{ try_cast('annual_revenue_raw', 'decimal(38, 6)') }} < 0 then 'negative_amount: annual_revenue'
+            else 'invalid_value: annual_revenue'
+        end as reject_reason
     from contacts
     where annual_revenue_raw is not null and annual_revenue is null
 
     union all
 
-    select contact_id, 'contact_type', contact_type_raw, 'invalid_value: contact_type (read as prospect)'
+    select
+        contact_id,
+        'contact_type' as field,
+        contact_type_raw as raw_value,
+        'invalid_value: contact_type (read as prospect)' as reject_reason
     from contacts
     where contact_type_raw is not null and contact_type_raw <> contact_type
 

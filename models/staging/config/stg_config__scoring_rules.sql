@@ -47,13 +47,13 @@ filters as (
         case
             when kind = 'event_count'
                 then nullif(
-                    trim(substring(
-                        filter_field,
-                        length({{ dbt.split_part('filter_field', "' '", 1) }})
-                        + length({{ dbt.split_part('filter_field', "' '", 2) }}) + 2
-                    )),
-                    ''
-                )
+                        trim(substring(
+                            filter_field,
+                            length({{ dbt.split_part('filter_field', "' '", 1) }})
+                            + length({{ dbt.split_part('filter_field', "' '", 2) }}) + 2
+                        )),
+                        ''
+                    )
             else value_text
         end as filter_value_text
     from normalized

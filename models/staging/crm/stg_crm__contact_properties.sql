@@ -34,22 +34,6 @@ classified as (
 
 ),
 
-deduplicated as (
-
-    select
-        *,
-        -- one current value per contact and property: the most recently updated one wins
-        row_number() over (
-            partition by contact_id, property
-            order by
-                case when row_problem is null then 0 else 1 end,
-                updated_at desc nulls last,
-                value
-        ) as copy_number
-    from classified
-
-),
-
 final as (
 
     select
@@ -58,11 +42,8 @@ final as (
         value,
         updated_at_raw,
         updated_at,
-        case
-            when row_problem is not null then row_problem
-            when copy_number > 1 then 'duplicate_id: contact_id + property (an older value)'
-        end as reject_reason
-    from deduplicated
+        row_problem
+    from classified
 
 )
 

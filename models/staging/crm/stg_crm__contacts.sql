@@ -63,7 +63,7 @@ deduplicated as (
                 case when row_problem is null then 0 else 1 end,
                 updated_at desc nulls last,
                 created_at desc nulls last,
-                email_raw, first_name, last_name, company_name, job_title
+                email_raw asc, first_name asc, last_name asc, company_name asc, job_title asc
         ) as copy_number
     from classified
 

@@ -46,23 +46,6 @@ classified as (
 
 ),
 
-deduplicated as (
-
-    select
-        *,
-        row_number() over (
-            partition by deal_id
-            order by
-                case when row_problem is null then 0 else 1 end,
-                closed_at desc nulls last,
-                created_at desc nulls last,
-                stage,
-                amount
-        ) as copy_number
-    from classified
-
-),
-
 final as (
 
     select
@@ -75,11 +58,8 @@ final as (
         created_at,
         closed_at_raw,
         closed_at,
-        case
-            when row_problem is not null then row_problem
-            when copy_number > 1 then 'duplicate_id: deal_id'
-        end as reject_reason
-    from deduplicated
+        row_problem
+    from classified
 
 )
 

@@ -37,22 +37,6 @@ classified as (
 
 ),
 
-deduplicated as (
-
-    select
-        *,
-        row_number() over (
-            partition by feedback_id
-            order by
-                case when row_problem is null then 0 else 1 end,
-                created_at desc nulls last,
-                feedback,
-                contact_id
-        ) as copy_number
-    from classified
-
-),
-
 final as (
 
     select
@@ -63,11 +47,8 @@ final as (
         rep_id,
         created_at_raw,
         created_at,
-        case
-            when row_problem is not null then row_problem
-            when copy_number > 1 then 'duplicate_id: feedback_id'
-        end as reject_reason
-    from deduplicated
+        row_problem
+    from classified
 
 )
 

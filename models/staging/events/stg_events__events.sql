@@ -45,25 +45,6 @@ classified as (
 
 ),
 
-deduplicated as (
-
-    select
-        *,
-        -- the kept copy of a duplicated id: a valid row first, then the earliest occurrence
-        row_number() over (
-            partition by event_id
-            order by
-                case when row_problem is null then 0 else 1 end,
-                occurred_at nulls last,
-                event_type,
-                contact_id_raw,
-                email,
-                url
-        ) as copy_number
-    from classified
-
-),
-
 final as (
 
     select
@@ -87,11 +68,8 @@ final as (
         session_id,
         source_system,
         properties,
-        case
-            when row_problem is not null then row_problem
-            when copy_number > 1 then 'duplicate_id: event_id'
-        end as reject_reason
-    from deduplicated
+        row_problem
+    from classified
 
 )
 

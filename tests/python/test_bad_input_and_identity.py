@@ -1,0 +1,569 @@
+"""SPEC 2 (inputs, identity resolution) and SPEC 8 (bad input), with exact expected outcomes.
+
+One project is built once (as_of 2026-01-31 00:00:00, default configuration seeds) from
+hand-written raw CSVs in which every row is one case: each is either accepted (events with the
+contact it resolves to and how) or quarantined with an exact reject_reason. Separate small
+projects cover the input contract: a missing required column, absent optional tables and
+columns, and Parquet instead of CSV.
+
+Timestamps "in the future" are relative to the load time (dbt's run start, UTC), so two events
+are generated from the wall clock: one 6 hours ahead (accepted: less than a day ahead) and one
+2 days ahead (quarantined).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import chdir
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import duckdb
+import pytest
+from dbt_harness import DbtProject
+
+AS_OF = "2026-01-31 00:00:00"
+VARS = {"as_of": AS_OF}
+
+_NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+IN_6_HOURS = (_NOW + timedelta(hours=6)).strftime("%Y-%m-%d %H:%M:%S")
+IN_2_DAYS = (_NOW + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+
+UNMATCHED_EVENT = "unmatched_contact: no contact_id, email or name + company match"
+
+CONTACTS = """
+    contact_id,email,first_name,last_name,company_name,job_title,employee_count,industry,created_at,updated_at
+    C1,c1@acme.com,Carl,One,Acme,VP Sales,200,Software,2025-01-01 00:00:00,
+    C2,ann@beta.com,Ann,Two,Beta,,,,2025-01-01 00:00:00,
+    C3,bob@example.com,Bob,Three,Example,,,,2025-01-01 00:00:00,
+    SH1,shared@x.com,Sam,Later,Shared Inc,,,,2025-03-01 00:00:00,
+    SH2,Shared@X.com,Sue,Earlier,Shared Inc,,,,2025-02-01 00:00:00,
+    N1,n1@gamma.com,Nina,Name,Gamma Corp,,,,2025-01-01 00:00:00,
+    T1,t1@delta.com,Tom,Twin,Delta,,,,2025-01-01 00:00:00,
+    T2,t2@delta.com,tom,TWIN,"Delta ",,,,2025-01-01 00:00:00,
+    D1,d1-old@x.com,Dan,Dup,X,Old Title,,,2025-01-01 00:00:00,2025-03-01 00:00:00
+    D1,d1-new@x.com,Dan,Dup,X,New Title,,,2025-01-01 00:00:00,2025-06-01 00:00:00
+    D2,d2-new@x.com,Dora,Dup,X,New Title,,,2025-01-01 00:00:00,2025-06-01 00:00:00
+    D2,d2-old@x.com,Dora,Dup,X,Old Title,,,2025-01-01 00:00:00,2025-03-01 00:00:00
+    MC,mc@x.com,Max,Missing,X,,,,,
+    UC,uc@x.com,Una,Unparseable,X,,,,31/31/2025,
+    IE,not-an-email,Ivy,Invalid,Epsilon,,,,2025-01-01 00:00:00,
+    NE,ne@zeta.com,Ned,Negative,Zeta,,-5,,2025-01-01 00:00:00,
+    FUTC,fut@eta.com,Fay,Future,Eta,,,,2025-01-01 00:00:00,
+"""
+
+CONTACT_PROPERTIES = """
+    contact_id,property,value,updated_at
+    C1,persona,economic_buyer,2025-06-01 00:00:00
+    XX,persona,economic_buyer,2025-06-01 00:00:00
+    C1,,orphan value,2025-06-01 00:00:00
+"""
+
+EVENTS = f"""
+    event_id,contact_id,email,first_name,last_name,company_name,event_type,occurred_at,url
+    e_cid,C1,,,,,page_view,2026-01-20 10:00:00,/home
+    e_dup_exact,C1,,,,,page_view,2026-01-21 10:00:00,/exact
+    e_dup_exact,C1,,,,,page_view,2026-01-21 10:00:00,/exact
+    e_dup_time,C1,,,,,page_view,2026-01-22 10:00:00,/later-copy
+    e_dup_time,C1,,,,,page_view,2026-01-22 08:00:00,/earlier-copy
+    e_dup_valid,C1,,,,,,2026-01-01 00:00:00,/invalid-copy
+    e_dup_valid,C1,,,,,page_view,2026-01-15 00:00:00,/valid-copy
+    e_dup_type,C1,,,,,pgae_view,2026-01-01 00:00:00,/typo-copy
+    e_dup_type,C1,,,,,page_view,2026-01-16 00:00:00,/valid-copy
+    e_unknown_type,C1,,,,,webinar_watched,2026-01-10 00:00:00,
+    e_missing_type,C1,,,,,,2026-01-10 00:00:00,
+    e_missing_time,C1,,,,,page_view,,
+    e_bad_time,C1,,,,,page_view,not a date,
+    e_future,C1,,,,,page_view,2099-01-01 00:00:00,
+    e_in_2_days,C1,,,,,page_view,{IN_2_DAYS},
+    e_in_6_hours,FUTC,,,,,webinar_attended,{IN_6_HOURS},
+    e_after_as_of,FUTC,,,,,outreach_reply,2026-06-01 00:00:00,
+    e_noise,C1,,,,," Page_View ",2026-01-25 00:00:00,/noise
+    e_by_email,ZZZ,ann@beta.com,,,,outreach_reply,2026-01-20 00:00:00,
+    e_by_email_case,,"  BOB@Example.COM ",,,,page_view,2026-01-20 00:00:00,
+    e_by_shared_email,,shared@x.com,,,,page_view,2026-01-20 00:00:00,
+    e_by_name,,,NINA,name,"Gamma Corp ",page_view,2026-01-20 00:00:00,
+    e_id_beats_email,C1,ann@beta.com,,,,page_view,2026-01-20 00:00:00,
+    e_email_beats_name,,bob@example.com,Nina,Name,Gamma Corp,page_view,2026-01-20 00:00:00,
+    e_kept_contact_email,,d1-new@x.com,,,,page_view,2026-01-20 00:00:00,
+    e_name_shared,,,Tom,Twin,Delta,page_view,2026-01-20 00:00:00,
+    e_nomatch,ZZZ,nobody@x.com,No,Body,Nowhere,page_view,2026-01-20 00:00:00,
+    e_invalid_email,,not-an-email,,,,page_view,2026-01-20 00:00:00,
+    e_quarantined_contact,MC,,,,,page_view,2026-01-20 00:00:00,
+"""
+
+DEALS = """
+    deal_id,contact_id,stage,amount,created_at,closed_at
+    dl_ok,C1,open,1000,2026-01-05 00:00:00,
+    dl_negative,C1,open,-5,2026-01-05 00:00:00,
+    dl_unknown_contact,XX,open,100,2026-01-05 00:00:00,
+    dl_dup,C2,open,500,2026-01-06 00:00:00,
+    dl_dup,C2,closed_won,500,2026-01-06 00:00:00,2026-01-20 00:00:00
+    dl_missing_stage,C1,,100,2026-01-05 00:00:00,
+    dl_bad_stage,C1,won,100,2026-01-05 00:00:00,
+    dl_dup_contact,XX,closed_won,100,2026-01-05 00:00:00,2026-01-25 00:00:00
+    dl_dup_contact,C3,open,100,2026-01-05 00:00:00,
+"""
+
+SALES_FEEDBACK = """
+    feedback_id,contact_id,feedback,reason,rep_id,created_at
+    fb_ok,C2,not_ready,no budget,rep_01,2026-01-21 00:00:00
+    fb_unknown_value,C2,maybe_later,,rep_01,2026-01-21 00:00:00
+    fb_unknown_contact,XX,sales_ready,,rep_01,2026-01-21 00:00:00
+"""
+
+RAW_FILES = {
+    "contacts": CONTACTS,
+    "contact_properties": CONTACT_PROPERTIES,
+    "events": EVENTS,
+    "deals": DEALS,
+    "sales_feedback": SALES_FEEDBACK,
+}
+
+# table -> (row key, accepted model, filter for accepted rows, quarantine model)
+RECONCILIATION = {
+    "contacts": ("coalesce(trim(contact_id), '')", "int_contacts_accepted", "true",
+                 "quarantine_contacts"),
+    "contact_properties": (
+        "coalesce(trim(contact_id), '') || '|' || coalesce(lower(trim(property)), '')",
+        "int_contact_properties_validated", "reject_reason is null",
+        "quarantine_contact_properties",
+    ),
+    "events": ("coalesce(trim(event_id), '')", "int_events_validated", "reject_reason is null",
+               "quarantine_events"),
+    "deals": ("coalesce(trim(deal_id), '')", "int_deals_validated", "reject_reason is null",
+              "quarantine_deals"),
+    "sales_feedback": ("coalesce(trim(feedback_id), '')", "int_sales_feedback_validated",
+                       "reject_reason is null", "quarantine_sales_feedback"),
+}
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject(tmp_path_factory.mktemp("bad_input") / "project")
+    for name, text in RAW_FILES.items():
+        project.write_raw(name, text)
+    project.build(vars=VARS)
+    return project
+
+
+def raw_query(project: DbtProject, sql: str) -> list[tuple]:
+    """Query the raw views: they read the files by the relative path raw_data_path."""
+    with chdir(project.root):
+        return project.query(sql)
+
+
+def event_rows(project: DbtProject, event_id: str) -> list[dict]:
+    return project.query_dict(
+        "select event_id, contact_id, match_method, event_type, url, reject_reason "
+        f"from main.int_events_validated where event_id = '{event_id}' order by url nulls last"
+    )
+
+
+def one_event(project: DbtProject, event_id: str) -> dict:
+    rows = event_rows(project, event_id)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def breakdown(project: DbtProject, contact_id: str, model_id: str) -> dict[str, Decimal]:
+    return dict(
+        project.query(
+            "select rule_id, points from main.fct_lead_score_breakdown "
+            f"where contact_id = '{contact_id}' and model_id = '{model_id}'"
+        )
+    )
+
+
+# --- events: row problems --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event_id", "reason"),
+    [
+        ("e_unknown_type", "unknown_event_type: event_type"),
+        ("e_missing_type", "missing_required_value: event_type"),
+        ("e_missing_time", "missing_required_value: occurred_at"),
+        ("e_bad_time", "unparseable_timestamp: occurred_at"),
+        ("e_future", "future_timestamp: occurred_at"),
+        ("e_in_2_days", "future_timestamp: occurred_at"),  # more than a day after load time
+    ],
+)
+def test_bad_event_is_quarantined_with_reason(
+    scenario: DbtProject, event_id: str, reason: str
+) -> None:
+    assert one_event(scenario, event_id)["reject_reason"] == reason
+    assert scenario.query(
+        f"select reject_reason from main.quarantine_events where event_id = '{event_id}'"
+    ) == [(reason,)]
+
+
+def test_exact_duplicate_event_keeps_one_copy(scenario: DbtProject) -> None:
+    reasons = sorted(
+        (row["reject_reason"] or "") for row in event_rows(scenario, "e_dup_exact"))
+    assert reasons == ["", "duplicate_id: event_id"]
+
+
+def test_duplicate_event_keeps_earliest_occurrence(scenario: DbtProject) -> None:
+    rows = {row["url"]: row["reject_reason"] for row in event_rows(scenario, "e_dup_time")}
+    assert rows == {"/earlier-copy": None, "/later-copy": "duplicate_id: event_id"}
+
+
+def test_duplicate_event_keeps_valid_copy_before_earlier_invalid_one(
+    scenario: DbtProject,
+) -> None:
+    # the earlier copy lacks event_type: the later, valid copy is the one kept
+    rows = {row["url"]: row["reject_reason"] for row in event_rows(scenario, "e_dup_valid")}
+    assert rows == {
+        "/valid-copy": None, "/invalid-copy": "missing_required_value: event_type"}
+
+
+def test_duplicate_event_keeps_valid_copy_before_earlier_unknown_type(
+    scenario: DbtProject,
+) -> None:
+    rows = {row["url"]: row["reject_reason"] for row in event_rows(scenario, "e_dup_type")}
+    assert rows == {"/valid-copy": None, "/typo-copy": "unknown_event_type: event_type"}
+
+
+def test_event_type_with_case_and_whitespace_noise_is_accepted(scenario: DbtProject) -> None:
+    row = one_event(scenario, "e_noise")
+    assert (row["reject_reason"], row["event_type"], row["contact_id"]) == (
+        None, "page_view", "C1")
+
+
+def test_event_within_a_day_of_load_time_is_accepted(scenario: DbtProject) -> None:
+    row = one_event(scenario, "e_in_6_hours")
+    assert (row["reject_reason"], row["contact_id"]) == (None, "FUTC")
+
+
+def test_event_after_as_of_is_accepted_but_not_scored(scenario: DbtProject) -> None:
+    row = one_event(scenario, "e_after_as_of")
+    assert (row["reject_reason"], row["contact_id"], row["match_method"]) == (
+        None, "FUTC", "contact_id")
+    assert scenario.query(
+        "select count(*) from main.quarantine_events where event_id = 'e_after_as_of'"
+    ) == [(0,)]
+    # FUTC's only events (outreach_reply +15, webinar_attended +10) happen after as_of
+    assert breakdown(scenario, "FUTC", "default") == {}
+    assert breakdown(scenario, "FUTC", "product_led") == {"work_email": Decimal("10.00")}
+    score = scenario.query_dict(
+        "select total_score, last_activity_at from main.fct_lead_scores "
+        "where contact_id = 'FUTC' and model_id = 'default'"
+    )
+    assert score == [{"total_score": Decimal("0.00"), "last_activity_at": None}]
+    # control: the same rule does score an outreach_reply before as_of (C2, matched by email)
+    assert breakdown(scenario, "C2", "default")["outreach_reply"] == Decimal("15.00")
+
+
+def test_event_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
+    rows = scenario.query(
+        "select event_id, reject_reason from main.quarantine_events "
+        "where event_id <> 'e_dup_type' order by 1, 2"
+    )
+    assert rows == sorted([
+        ("e_dup_exact", "duplicate_id: event_id"),
+        ("e_dup_time", "duplicate_id: event_id"),
+        ("e_dup_valid", "missing_required_value: event_type"),
+        ("e_unknown_type", "unknown_event_type: event_type"),
+        ("e_missing_type", "missing_required_value: event_type"),
+        ("e_missing_time", "missing_required_value: occurred_at"),
+        ("e_bad_time", "unparseable_timestamp: occurred_at"),
+        ("e_future", "future_timestamp: occurred_at"),
+        ("e_in_2_days", "future_timestamp: occurred_at"),
+        ("e_name_shared", UNMATCHED_EVENT),
+        ("e_nomatch", UNMATCHED_EVENT),
+        ("e_invalid_email", UNMATCHED_EVENT),
+        ("e_quarantined_contact", UNMATCHED_EVENT),
+    ])
+
+
+# --- events: identity resolution -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event_id", "contact_id", "match_method"),
+    [
+        ("e_cid", "C1", "contact_id"),
+        # unknown contact_id ZZZ, email of C2
+        ("e_by_email", "C2", "email"),
+        # '  BOB@Example.COM ' is normalised before matching
+        ("e_by_email_case", "C3", "email"),
+        # SH1 and SH2 share the email (in different case); SH2 was created first
+        ("e_by_shared_email", "SH2", "email"),
+        # NINA / name / 'Gamma Corp ': one contact has that name + company
+        ("e_by_name", "N1", "name_and_company"),
+        # a known contact_id wins over another contact's email
+        ("e_id_beats_email", "C1", "contact_id"),
+        # an email match wins over another contact's name + company
+        ("e_email_beats_name", "C3", "email"),
+        # D1's kept (latest updated) copy carries d1-new@x.com
+        ("e_kept_contact_email", "D1", "email"),
+    ],
+)
+def test_event_identity_resolution(
+    scenario: DbtProject, event_id: str, contact_id: str, match_method: str
+) -> None:
+    row = one_event(scenario, event_id)
+    assert (row["contact_id"], row["match_method"], row["reject_reason"]) == (
+        contact_id, match_method, None)
+
+
+@pytest.mark.parametrize(
+    "event_id",
+    [
+        "e_name_shared",  # Tom Twin at Delta is T1 and T2 (after normalisation): ambiguous
+        "e_nomatch",  # unknown contact_id, email and name
+        "e_invalid_email",  # IE's email is invalid, so it is not used for matching
+        "e_quarantined_contact",  # MC is quarantined (no created_at): not a known contact
+    ],
+)
+def test_unmatched_event_is_quarantined(scenario: DbtProject, event_id: str) -> None:
+    row = one_event(scenario, event_id)
+    assert (row["contact_id"], row["match_method"], row["reject_reason"]) == (
+        None, None, UNMATCHED_EVENT)
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+
+def test_contact_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
+    rows = scenario.query(
+        "select contact_id, email_raw, reject_reason from main.quarantine_contacts order by 1")
+    assert rows == [
+        ("D1", "d1-old@x.com", "duplicate_id: contact_id"),
+        ("D2", "d2-old@x.com", "duplicate_id: contact_id"),
+        ("MC", "mc@x.com", "missing_required_value: created_at"),
+        ("UC", "uc@x.com", "unparseable_timestamp: created_at"),
+    ]
+
+
+@pytest.mark.parametrize("contact_id", ["D1", "D2"])  # later copy second in the file / first
+def test_duplicate_contact_keeps_latest_updated_copy(
+    scenario: DbtProject, contact_id: str
+) -> None:
+    rows = scenario.query(
+        "select email, job_title, updated_at from main.int_contacts_accepted "
+        f"where contact_id = '{contact_id}'"
+    )
+    assert rows == [
+        (f"{contact_id.lower()}-new@x.com", "New Title", datetime(2025, 6, 1))]
+
+
+def test_invalid_email_contact_is_kept_without_email(scenario: DbtProject) -> None:
+    rows = scenario.query_dict(
+        "select email, email_domain, is_email_valid, first_name from main.int_contacts_accepted "
+        "where contact_id = 'IE'"
+    )
+    assert rows == [
+        {"email": None, "email_domain": None, "is_email_valid": False, "first_name": "Ivy"}]
+    assert scenario.query(
+        "select email from main.dim_contacts where contact_id = 'IE'") == [(None,)]
+
+
+def test_negative_employee_count_contact_is_kept_without_count(scenario: DbtProject) -> None:
+    assert scenario.query(
+        "select employee_count, email from main.int_contacts_accepted where contact_id = 'NE'"
+    ) == [(None, "ne@zeta.com")]
+
+
+def test_contact_field_quarantine(scenario: DbtProject) -> None:
+    rows = scenario.query(
+        "select contact_id, field, raw_value, reject_reason from main.quarantine_contact_fields "
+        "order by 1, 2"
+    )
+    assert rows == [
+        ("IE", "email", "not-an-email", "invalid_email: email"),
+        ("NE", "employee_count", "-5", "negative_count: employee_count"),
+    ]
+
+
+# --- deals, sales feedback, contact properties ----------------------------------------------
+
+
+def test_deal_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
+    rows = scenario.query(
+        "select deal_id, reject_reason from main.quarantine_deals "
+        "where deal_id <> 'dl_dup_contact' order by 1"
+    )
+    assert rows == [
+        ("dl_bad_stage", "invalid_value: stage"),
+        ("dl_dup", "duplicate_id: deal_id"),
+        ("dl_missing_stage", "missing_required_value: stage"),
+        ("dl_negative", "negative_amount: amount"),
+        ("dl_unknown_contact", "unmatched_contact: contact_id"),
+    ]
+
+
+def test_duplicate_deal_keeps_most_recently_closed_copy(scenario: DbtProject) -> None:
+    rows = scenario.query(
+        "select stage, reject_reason from main.int_deals_validated "
+        "where deal_id = 'dl_dup' order by stage"
+    )
+    assert rows == [("closed_won", None), ("open", "duplicate_id: deal_id")]
+
+
+def test_duplicate_deal_keeps_valid_copy_before_unknown_contact_copy(
+    scenario: DbtProject,
+) -> None:
+    rows = scenario.query(
+        "select contact_id, reject_reason from main.int_deals_validated "
+        "where deal_id = 'dl_dup_contact' order by contact_id"
+    )
+    assert rows == [("C3", None), ("XX", "unmatched_contact: contact_id")]
+
+
+def test_sales_feedback_quarantine(scenario: DbtProject) -> None:
+    assert scenario.query(
+        "select feedback_id, reject_reason from main.quarantine_sales_feedback order by 1"
+    ) == [
+        ("fb_unknown_contact", "unmatched_contact: contact_id"),
+        ("fb_unknown_value", "unknown_value: feedback"),
+    ]
+    assert scenario.query(
+        "select feedback_id from main.int_sales_feedback_validated where reject_reason is null"
+    ) == [("fb_ok",)]
+
+
+def test_contact_properties_quarantine(scenario: DbtProject) -> None:
+    assert scenario.query(
+        "select contact_id, property, value, reject_reason "
+        "from main.quarantine_contact_properties order by 1"
+    ) == [
+        ("C1", None, "orphan value", "missing_required_value: property"),
+        ("XX", "persona", "economic_buyer", "unmatched_contact: contact_id"),
+    ]
+    assert scenario.query(
+        "select contact_id, property, value from main.int_contact_properties_validated "
+        "where reject_reason is null"
+    ) == [("C1", "persona", "economic_buyer")]
+
+
+# --- nothing is lost ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", list(RECONCILIATION))
+def test_raw_rows_equal_accepted_plus_quarantined(scenario: DbtProject, table: str) -> None:
+    _, accepted, accepted_where, quarantine = RECONCILIATION[table]
+    [(raw_rows,)] = raw_query(scenario, f"select count(*) from raw.{table}")
+    [(accepted_rows,)] = scenario.query(
+        f"select count(*) from main.{accepted} where {accepted_where}")
+    [(quarantined_rows,)] = scenario.query(f"select count(*) from main.{quarantine}")
+    assert raw_rows == len(RAW_FILES[table].strip().splitlines()) - 1
+    assert quarantined_rows > 0
+    assert raw_rows == accepted_rows + quarantined_rows
+
+
+@pytest.mark.parametrize("table", list(RECONCILIATION))
+def test_every_raw_row_is_either_accepted_or_quarantined(
+    scenario: DbtProject, table: str
+) -> None:
+    key, accepted, accepted_where, quarantine = RECONCILIATION[table]
+    raw_keys = Counter(raw_query(scenario, f"select {key} from raw.{table}"))
+    accepted_keys = Counter(
+        scenario.query(f"select {key} from main.{accepted} where {accepted_where}"))
+    quarantined_keys = Counter(scenario.query(f"select {key} from main.{quarantine}"))
+    assert raw_keys == accepted_keys + quarantined_keys
+    assert set(accepted_keys.values()) == {1}  # one accepted row per id
+    # an id both accepted and quarantined is a duplicated id: one raw row never lands twice
+    for both in accepted_keys & quarantined_keys:
+        assert raw_keys[both] > 1, both
+
+
+# --- input contract ----------------------------------------------------------------------------
+
+
+def test_missing_required_column_fails_naming_table_and_column(project: DbtProject) -> None:
+    project.write_raw("contacts", """
+        contact_id,created_at
+        C1,2025-01-01 00:00:00
+    """)
+    project.write_raw("events", """
+        event_id,contact_id,occurred_at,url
+        e1,C1,2026-01-20 00:00:00,/pricing
+    """)
+    result = project.dbt("build", vars=VARS)
+    assert result.returncode != 0
+    assert "Raw input 'events'" in result.output
+    assert "missing required column(s): event_type" in result.output
+    assert "success" not in set(result.statuses().values())
+
+
+@pytest.fixture(scope="module")
+def minimal_inputs(tmp_path_factory: pytest.TempPathFactory):
+    """Only the required tables, with only required columns (plus an unknown extra column)."""
+    project = DbtProject(tmp_path_factory.mktemp("minimal") / "project")
+    project.write_raw("contacts", """
+        contact_id,created_at
+        M1,2025-01-01 00:00:00
+    """)
+    project.write_raw("events", """
+        event_id,contact_id,event_type,occurred_at,utm_medium
+        m1,M1,page_view,2026-01-20 00:00:00,cpc
+        m2,M1,page_view,2026-01-25 00:00:00,cpc
+    """)
+    return project, project.dbt("build", vars=VARS)
+
+
+def test_absent_optional_tables_read_as_empty(minimal_inputs) -> None:
+    project, result = minimal_inputs
+    assert result.returncode == 0, result.output[-6000:]
+    for table in ["contact_properties", "deals", "sales_feedback"]:
+        assert raw_query(project, f"select count(*) from raw.{table}") == [(0,)]
+    assert project.query(
+        "select model_id, total_score from main.fct_lead_scores order by 1"
+    ) == [("default", Decimal("3.00")), ("product_led", Decimal("0.00"))]
+
+
+def test_absent_optional_columns_read_as_null(minimal_inputs) -> None:
+    project, result = minimal_inputs
+    assert result.returncode == 0, result.output[-6000:]
+    columns = [row[0] for row in raw_query(project, "describe raw.events")]
+    assert "url" in columns and "utm_medium" not in columns  # extra columns are ignored
+    assert raw_query(
+        project, "select count(*), count(url), count(email) from raw.events") == [(2, 0, 0)]
+    assert project.query(
+        "select event_id, contact_id, match_method from main.int_events_validated "
+        "where reject_reason is null order by 1"
+    ) == [("m1", "M1", "contact_id"), ("m2", "M1", "contact_id")]
+    # 2 page views in 30 days score; url rules (pricing_page...) see null and do not match
+    assert breakdown(project, "M1", "default") == {"visits_2_5": Decimal("3.00")}
+
+
+def test_parquet_input_gives_same_results_as_csv(
+    scenario: DbtProject, project: DbtProject
+) -> None:
+    # the scenario's CSV files as Parquet with auto-detected types (timestamps, integers)
+    with duckdb.connect() as connection:
+        for table in RAW_FILES:
+            connection.execute(
+                f"copy (select * from read_csv('{scenario.raw_dir / f'{table}.csv'}', "
+                f"header = true)) to '{project.raw_dir / f'{table}.parquet'}' (format parquet)"
+            )
+        parquet_types = dict(
+            connection.execute(
+                f"select column_name, column_type from (describe select * from "
+                f"read_parquet('{project.raw_dir / 'deals.parquet'}'))"
+            ).fetchall()
+        )
+    assert parquet_types["created_at"] == "TIMESTAMP"
+    assert parquet_types["amount"] == "BIGINT"
+    assert not list(project.raw_dir.glob("*.csv"))
+    project.build(vars=VARS)
+    assert project.query(
+        "select count(*) from duckdb_views() where schema_name = 'raw' "
+        "and sql like '%read_parquet%'"
+    ) == [(len(RAW_FILES),)]
+    for sql in [
+        "select * from main.fct_lead_scores order by contact_id, model_id",
+        "select * from main.fct_lead_score_breakdown order by contact_id, model_id, rule_id",
+        (
+            "select event_id, url, contact_id, match_method, reject_reason "
+            "from main.int_events_validated order by all"
+        ),
+        "select contact_id, reject_reason from main.quarantine_contacts order by all",
+        "select contact_id, field, reject_reason from main.quarantine_contact_fields order by all",
+        "select deal_id, reject_reason from main.quarantine_deals order by all",
+    ]:
+        csv_rows = scenario.query(sql)
+        assert csv_rows, sql
+        assert project.query(sql) == csv_rows, sql
