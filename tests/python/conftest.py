@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from dbt_harness import DbtProject  # noqa: E402
+from dbt_harness import DbtProject
 
 
 @pytest.fixture

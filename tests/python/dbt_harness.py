@@ -17,7 +17,15 @@ from pathlib import Path
 import duckdb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_ITEMS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt", "analyses"]
+PROJECT_ITEMS = [
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests/dbt",
+    "analyses",
+]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
@@ -81,7 +89,9 @@ class DbtProject:
         completed = subprocess.run(
             command, cwd=self.root, env=env, capture_output=True, text=True, timeout=900
         )
-        run_results = json.loads(run_results_path.read_text()) if run_results_path.exists() else None
+        run_results = (
+            json.loads(run_results_path.read_text()) if run_results_path.exists() else None
+        )
         return DbtResult(completed.returncode, completed.stdout + completed.stderr, run_results)
 
     def build(self, vars: dict | None = None) -> DbtResult:
@@ -98,4 +108,4 @@ class DbtProject:
         with duckdb.connect(str(self.db_path), read_only=True) as connection:
             cursor = connection.execute(sql)
             names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -122,19 +122,36 @@ RAW_FILES = {
 
 # table -> (row key, accepted model, filter for accepted rows, quarantine model)
 RECONCILIATION = {
-    "contacts": ("coalesce(trim(contact_id), '')", "int_contacts_accepted", "true",
-                 "quarantine_contacts"),
+    "contacts": (
+        "coalesce(trim(contact_id), '')",
+        "int_contacts_accepted",
+        "true",
+        "quarantine_contacts",
+    ),
     "contact_properties": (
         "coalesce(trim(contact_id), '') || '|' || coalesce(lower(trim(property)), '')",
-        "int_contact_properties_validated", "reject_reason is null",
+        "int_contact_properties_validated",
+        "reject_reason is null",
         "quarantine_contact_properties",
     ),
-    "events": ("coalesce(trim(event_id), '')", "int_events_validated", "reject_reason is null",
-               "quarantine_events"),
-    "deals": ("coalesce(trim(deal_id), '')", "int_deals_validated", "reject_reason is null",
-              "quarantine_deals"),
-    "sales_feedback": ("coalesce(trim(feedback_id), '')", "int_sales_feedback_validated",
-                       "reject_reason is null", "quarantine_sales_feedback"),
+    "events": (
+        "coalesce(trim(event_id), '')",
+        "int_events_validated",
+        "reject_reason is null",
+        "quarantine_events",
+    ),
+    "deals": (
+        "coalesce(trim(deal_id), '')",
+        "int_deals_validated",
+        "reject_reason is null",
+        "quarantine_deals",
+    ),
+    "sales_feedback": (
+        "coalesce(trim(feedback_id), '')",
+        "int_sales_feedback_validated",
+        "reject_reason is null",
+        "quarantine_sales_feedback",
+    ),
 }
 
 
@@ -199,8 +216,7 @@ def test_bad_event_is_quarantined_with_reason(
 
 
 def test_exact_duplicate_event_keeps_one_copy(scenario: DbtProject) -> None:
-    reasons = sorted(
-        (row["reject_reason"] or "") for row in event_rows(scenario, "e_dup_exact"))
+    reasons = sorted((row["reject_reason"] or "") for row in event_rows(scenario, "e_dup_exact"))
     assert reasons == ["", "duplicate_id: event_id"]
 
 
@@ -214,8 +230,7 @@ def test_duplicate_event_keeps_valid_copy_before_earlier_invalid_one(
 ) -> None:
     # the earlier copy lacks event_type: the later, valid copy is the one kept
     rows = {row["url"]: row["reject_reason"] for row in event_rows(scenario, "e_dup_valid")}
-    assert rows == {
-        "/valid-copy": None, "/invalid-copy": "missing_required_value: event_type"}
+    assert rows == {"/valid-copy": None, "/invalid-copy": "missing_required_value: event_type"}
 
 
 def test_duplicate_event_keeps_valid_copy_before_earlier_unknown_type(
@@ -227,8 +242,7 @@ def test_duplicate_event_keeps_valid_copy_before_earlier_unknown_type(
 
 def test_event_type_with_case_and_whitespace_noise_is_accepted(scenario: DbtProject) -> None:
     row = one_event(scenario, "e_noise")
-    assert (row["reject_reason"], row["event_type"], row["contact_id"]) == (
-        None, "page_view", "C1")
+    assert (row["reject_reason"], row["event_type"], row["contact_id"]) == (None, "page_view", "C1")
 
 
 def test_event_within_a_day_of_load_time_is_accepted(scenario: DbtProject) -> None:
@@ -239,7 +253,10 @@ def test_event_within_a_day_of_load_time_is_accepted(scenario: DbtProject) -> No
 def test_event_after_as_of_is_accepted_but_not_scored(scenario: DbtProject) -> None:
     row = one_event(scenario, "e_after_as_of")
     assert (row["reject_reason"], row["contact_id"], row["match_method"]) == (
-        None, "FUTC", "contact_id")
+        None,
+        "FUTC",
+        "contact_id",
+    )
     assert scenario.query(
         "select count(*) from main.quarantine_events where event_id = 'e_after_as_of'"
     ) == [(0,)]
@@ -260,21 +277,23 @@ def test_event_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
         "select event_id, reject_reason from main.quarantine_events "
         "where event_id <> 'e_dup_type' order by 1, 2"
     )
-    assert rows == sorted([
-        ("e_dup_exact", "duplicate_id: event_id"),
-        ("e_dup_time", "duplicate_id: event_id"),
-        ("e_dup_valid", "missing_required_value: event_type"),
-        ("e_unknown_type", "unknown_event_type: event_type"),
-        ("e_missing_type", "missing_required_value: event_type"),
-        ("e_missing_time", "missing_required_value: occurred_at"),
-        ("e_bad_time", "unparseable_timestamp: occurred_at"),
-        ("e_future", "future_timestamp: occurred_at"),
-        ("e_in_2_days", "future_timestamp: occurred_at"),
-        ("e_name_shared", UNMATCHED_EVENT),
-        ("e_nomatch", UNMATCHED_EVENT),
-        ("e_invalid_email", UNMATCHED_EVENT),
-        ("e_quarantined_contact", UNMATCHED_EVENT),
-    ])
+    assert rows == sorted(
+        [
+            ("e_dup_exact", "duplicate_id: event_id"),
+            ("e_dup_time", "duplicate_id: event_id"),
+            ("e_dup_valid", "missing_required_value: event_type"),
+            ("e_unknown_type", "unknown_event_type: event_type"),
+            ("e_missing_type", "missing_required_value: event_type"),
+            ("e_missing_time", "missing_required_value: occurred_at"),
+            ("e_bad_time", "unparseable_timestamp: occurred_at"),
+            ("e_future", "future_timestamp: occurred_at"),
+            ("e_in_2_days", "future_timestamp: occurred_at"),
+            ("e_name_shared", UNMATCHED_EVENT),
+            ("e_nomatch", UNMATCHED_EVENT),
+            ("e_invalid_email", UNMATCHED_EVENT),
+            ("e_quarantined_contact", UNMATCHED_EVENT),
+        ]
+    )
 
 
 # --- events: identity resolution -------------------------------------------------------------
@@ -305,7 +324,10 @@ def test_event_identity_resolution(
 ) -> None:
     row = one_event(scenario, event_id)
     assert (row["contact_id"], row["match_method"], row["reject_reason"]) == (
-        contact_id, match_method, None)
+        contact_id,
+        match_method,
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -320,7 +342,10 @@ def test_event_identity_resolution(
 def test_unmatched_event_is_quarantined(scenario: DbtProject, event_id: str) -> None:
     row = one_event(scenario, event_id)
     assert (row["contact_id"], row["match_method"], row["reject_reason"]) == (
-        None, None, UNMATCHED_EVENT)
+        None,
+        None,
+        UNMATCHED_EVENT,
+    )
 
 
 # --- contacts ----------------------------------------------------------------------------------
@@ -328,7 +353,8 @@ def test_unmatched_event_is_quarantined(scenario: DbtProject, event_id: str) -> 
 
 def test_contact_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
     rows = scenario.query(
-        "select contact_id, email_raw, reject_reason from main.quarantine_contacts order by 1")
+        "select contact_id, email_raw, reject_reason from main.quarantine_contacts order by 1"
+    )
     assert rows == [
         ("D1", "d1-old@x.com", "duplicate_id: contact_id"),
         ("D2", "d2-old@x.com", "duplicate_id: contact_id"),
@@ -338,15 +364,12 @@ def test_contact_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> Non
 
 
 @pytest.mark.parametrize("contact_id", ["D1", "D2"])  # later copy second in the file / first
-def test_duplicate_contact_keeps_latest_updated_copy(
-    scenario: DbtProject, contact_id: str
-) -> None:
+def test_duplicate_contact_keeps_latest_updated_copy(scenario: DbtProject, contact_id: str) -> None:
     rows = scenario.query(
         "select email, job_title, updated_at from main.int_contacts_accepted "
         f"where contact_id = '{contact_id}'"
     )
-    assert rows == [
-        (f"{contact_id.lower()}-new@x.com", "New Title", datetime(2025, 6, 1))]
+    assert rows == [(f"{contact_id.lower()}-new@x.com", "New Title", datetime(2025, 6, 1))]
 
 
 def test_invalid_email_contact_is_kept_without_email(scenario: DbtProject) -> None:
@@ -355,9 +378,11 @@ def test_invalid_email_contact_is_kept_without_email(scenario: DbtProject) -> No
         "where contact_id = 'IE'"
     )
     assert rows == [
-        {"email": None, "email_domain": None, "is_email_valid": False, "first_name": "Ivy"}]
-    assert scenario.query(
-        "select email from main.dim_contacts where contact_id = 'IE'") == [(None,)]
+        {"email": None, "email_domain": None, "is_email_valid": False, "first_name": "Ivy"}
+    ]
+    assert scenario.query("select email from main.dim_contacts where contact_id = 'IE'") == [
+        (None,)
+    ]
 
 
 def test_negative_employee_count_contact_is_kept_without_count(scenario: DbtProject) -> None:
@@ -446,7 +471,8 @@ def test_raw_rows_equal_accepted_plus_quarantined(scenario: DbtProject, table: s
     _, accepted, accepted_where, quarantine = RECONCILIATION[table]
     [(raw_rows,)] = raw_query(scenario, f"select count(*) from raw.{table}")
     [(accepted_rows,)] = scenario.query(
-        f"select count(*) from main.{accepted} where {accepted_where}")
+        f"select count(*) from main.{accepted} where {accepted_where}"
+    )
     [(quarantined_rows,)] = scenario.query(f"select count(*) from main.{quarantine}")
     assert raw_rows == len(RAW_FILES[table].strip().splitlines()) - 1
     assert quarantined_rows > 0
@@ -454,13 +480,12 @@ def test_raw_rows_equal_accepted_plus_quarantined(scenario: DbtProject, table: s
 
 
 @pytest.mark.parametrize("table", list(RECONCILIATION))
-def test_every_raw_row_is_either_accepted_or_quarantined(
-    scenario: DbtProject, table: str
-) -> None:
+def test_every_raw_row_is_either_accepted_or_quarantined(scenario: DbtProject, table: str) -> None:
     key, accepted, accepted_where, quarantine = RECONCILIATION[table]
     raw_keys = Counter(raw_query(scenario, f"select {key} from raw.{table}"))
     accepted_keys = Counter(
-        scenario.query(f"select {key} from main.{accepted} where {accepted_where}"))
+        scenario.query(f"select {key} from main.{accepted} where {accepted_where}")
+    )
     quarantined_keys = Counter(scenario.query(f"select {key} from main.{quarantine}"))
     assert raw_keys == accepted_keys + quarantined_keys
     assert set(accepted_keys.values()) == {1}  # one accepted row per id
@@ -473,14 +498,20 @@ def test_every_raw_row_is_either_accepted_or_quarantined(
 
 
 def test_missing_required_column_fails_naming_table_and_column(project: DbtProject) -> None:
-    project.write_raw("contacts", """
+    project.write_raw(
+        "contacts",
+        """
         contact_id,created_at
         C1,2025-01-01 00:00:00
-    """)
-    project.write_raw("events", """
+    """,
+    )
+    project.write_raw(
+        "events",
+        """
         event_id,contact_id,occurred_at,url
         e1,C1,2026-01-20 00:00:00,/pricing
-    """)
+    """,
+    )
     result = project.dbt("build", vars=VARS)
     assert result.returncode != 0
     assert "Raw input 'events'" in result.output
@@ -492,15 +523,21 @@ def test_missing_required_column_fails_naming_table_and_column(project: DbtProje
 def minimal_inputs(tmp_path_factory: pytest.TempPathFactory):
     """Only the required tables, with only required columns (plus an unknown extra column)."""
     project = DbtProject(tmp_path_factory.mktemp("minimal") / "project")
-    project.write_raw("contacts", """
+    project.write_raw(
+        "contacts",
+        """
         contact_id,created_at
         M1,2025-01-01 00:00:00
-    """)
-    project.write_raw("events", """
+    """,
+    )
+    project.write_raw(
+        "events",
+        """
         event_id,contact_id,event_type,occurred_at,utm_medium
         m1,M1,page_view,2026-01-20 00:00:00,cpc
         m2,M1,page_view,2026-01-25 00:00:00,cpc
-    """)
+    """,
+    )
     return project, project.dbt("build", vars=VARS)
 
 
@@ -509,9 +546,10 @@ def test_absent_optional_tables_read_as_empty(minimal_inputs) -> None:
     assert result.returncode == 0, result.output[-6000:]
     for table in ["contact_properties", "deals", "sales_feedback"]:
         assert raw_query(project, f"select count(*) from raw.{table}") == [(0,)]
-    assert project.query(
-        "select model_id, total_score from main.fct_lead_scores order by 1"
-    ) == [("default", Decimal("3.00")), ("product_led", Decimal("0.00"))]
+    assert project.query("select model_id, total_score from main.fct_lead_scores order by 1") == [
+        ("default", Decimal("3.00")),
+        ("product_led", Decimal("0.00")),
+    ]
 
 
 def test_absent_optional_columns_read_as_null(minimal_inputs) -> None:
@@ -519,8 +557,9 @@ def test_absent_optional_columns_read_as_null(minimal_inputs) -> None:
     assert result.returncode == 0, result.output[-6000:]
     columns = [row[0] for row in raw_query(project, "describe raw.events")]
     assert "url" in columns and "utm_medium" not in columns  # extra columns are ignored
-    assert raw_query(
-        project, "select count(*), count(url), count(email) from raw.events") == [(2, 0, 0)]
+    assert raw_query(project, "select count(*), count(url), count(email) from raw.events") == [
+        (2, 0, 0)
+    ]
     assert project.query(
         "select event_id, contact_id, match_method from main.int_events_validated "
         "where reject_reason is null order by 1"
@@ -529,9 +568,7 @@ def test_absent_optional_columns_read_as_null(minimal_inputs) -> None:
     assert breakdown(project, "M1", "default") == {"visits_2_5": Decimal("3.00")}
 
 
-def test_parquet_input_gives_same_results_as_csv(
-    scenario: DbtProject, project: DbtProject
-) -> None:
+def test_parquet_input_gives_same_results_as_csv(scenario: DbtProject, project: DbtProject) -> None:
     # the scenario's CSV files as Parquet with auto-detected types (timestamps, integers)
     with duckdb.connect() as connection:
         for table in RAW_FILES:

@@ -22,17 +22,46 @@ END_DATE = "2025-06-30"
 END = dt.datetime(2025, 6, 30, 23, 59, 59)
 
 COLUMNS = {
-    "contacts": ["contact_id", "email", "first_name", "last_name", "company_name",
-                 "company_domain", "job_title", "industry", "country", "employee_count",
-                 "annual_revenue", "lead_source", "lead_source_detail", "contact_type",
-                 "owner_id", "email_opt_out", "created_at", "updated_at"],
+    "contacts": [
+        "contact_id",
+        "email",
+        "first_name",
+        "last_name",
+        "company_name",
+        "company_domain",
+        "job_title",
+        "industry",
+        "country",
+        "employee_count",
+        "annual_revenue",
+        "lead_source",
+        "lead_source_detail",
+        "contact_type",
+        "owner_id",
+        "email_opt_out",
+        "created_at",
+        "updated_at",
+    ],
     "contact_properties": ["contact_id", "property", "value", "updated_at"],
-    "events": ["event_id", "contact_id", "email", "first_name", "last_name", "company_name",
-               "event_type", "occurred_at", "url", "form_id", "campaign_id", "content_id",
-               "session_id", "source_system", "properties"],
+    "events": [
+        "event_id",
+        "contact_id",
+        "email",
+        "first_name",
+        "last_name",
+        "company_name",
+        "event_type",
+        "occurred_at",
+        "url",
+        "form_id",
+        "campaign_id",
+        "content_id",
+        "session_id",
+        "source_system",
+        "properties",
+    ],
     "deals": ["deal_id", "contact_id", "stage", "amount", "created_at", "closed_at"],
-    "sales_feedback": ["feedback_id", "contact_id", "feedback", "reason", "rep_id",
-                       "created_at"],
+    "sales_feedback": ["feedback_id", "contact_id", "feedback", "reason", "rep_id", "created_at"],
     "contact_truth": ["contact_id", "intent", "fit", "converted"],
 }
 
@@ -52,10 +81,25 @@ def _catalog() -> set[str]:
 
 def _generate(out: Path, *extra: str) -> Path:
     subprocess.run(
-        [sys.executable, str(SCRIPT), "--contacts", str(CONTACTS), "--events-per-contact",
-         str(EVENTS_PER_CONTACT), "--seed", "7", "--end-date", END_DATE, "--out", str(out),
-         *extra],
-        check=True, capture_output=True, text=True)
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--contacts",
+            str(CONTACTS),
+            "--events-per-contact",
+            str(EVENTS_PER_CONTACT),
+            "--seed",
+            "7",
+            "--end-date",
+            END_DATE,
+            "--out",
+            str(out),
+            *extra,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out
 
 
@@ -69,8 +113,7 @@ def _norm(value: str | None) -> str | None:
 
 def _parse(value: str | None) -> dt.datetime | None:
     try:
-        return dt.datetime.strptime(value.replace("T", " ").removesuffix("Z"),
-                                    "%Y-%m-%d %H:%M:%S")
+        return dt.datetime.strptime(value.replace("T", " ").removesuffix("Z"), "%Y-%m-%d %H:%M:%S")
     except (AttributeError, ValueError):
         return None
 
@@ -138,9 +181,12 @@ def test_no_bad_gives_no_bad_rows(clean_run: Path) -> None:
     assert all(t is not None and t <= END for t in times)
     assert all(c is None or c in ids for c in events["contact_id"])
     # Events without a contact_id carry an email or a name key of a known contact.
-    name_keys = {(f or "", la or "", co or "") for f, la, co in
-                 zip(contacts["first_name"], contacts["last_name"], contacts["company_name"],
-                     strict=True)}
+    name_keys = {
+        (f or "", la or "", co or "")
+        for f, la, co in zip(
+            contacts["first_name"], contacts["last_name"], contacts["company_name"], strict=True
+        )
+    }
     for i, contact_id in enumerate(events["contact_id"]):
         if contact_id is None:
             email = _norm(events["email"][i])
@@ -180,8 +226,12 @@ def test_bad_rows_are_injected(bad_run: Path) -> None:
 def test_csv_output(bad_run: Path, tmp_path: Path) -> None:
     out = _generate(tmp_path / "csv", "--format", "csv")
     for table, columns in COLUMNS.items():
-        parsed = pacsv.read_csv(out / f"{table}.csv", convert_options=pacsv.ConvertOptions(
-            column_types={c: "string" for c in columns if c.endswith("_id")}))
+        parsed = pacsv.read_csv(
+            out / f"{table}.csv",
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: "string" for c in columns if c.endswith("_id")}
+            ),
+        )
         assert parsed.column_names == columns, table
         parquet = pq.read_table(bad_run / f"{table}.parquet")
         assert parsed.num_rows == parquet.num_rows, table

@@ -237,14 +237,29 @@ def test_worked_example_grade_and_explanations(scenario: DbtProject) -> None:
         # VP Marketing, 200 employees, Software, no country, no phone property
         (
             "A",
-            {"eq_industry", "contains_title", "starts_title", "ends_title", "gte_size",
-             "lte_size", "between_size", "notset_phone"},
+            {
+                "eq_industry",
+                "contains_title",
+                "starts_title",
+                "ends_title",
+                "gte_size",
+                "lte_size",
+                "between_size",
+                "notset_phone",
+            },
         ),
         # Head of Sales, 1000 employees, 'Retail ', '  DE', phone 123, seats 12
         (
             "O1",
-            {"neq_industry", "in_country", "not_contains_title", "gt_size", "gte_size",
-             "set_phone", "seats_gte"},
+            {
+                "neq_industry",
+                "in_country",
+                "not_contains_title",
+                "gt_size",
+                "gte_size",
+                "set_phone",
+                "seats_gte",
+            },
         ),
         # empty title, employee_count 'abc' (not a number), no industry, 'us', seats 'many':
         # unknown values match only is_not_set; numeric operators on non-numbers never match
@@ -292,7 +307,10 @@ def test_inactivity_penalty_stops_at_zero(scenario: DbtProject) -> None:
     # page view at age 22: 4 points, plus no_unsub 1 = 5; 22 days inactive: penalty 3 + 4 = 7
     row = score(scenario, "E3", "ev")
     assert (row["engagement_raw"], row["inactivity_penalty"], row["engagement_score"]) == (
-        Decimal("5.00"), Decimal("5.00"), Decimal("0.00"))
+        Decimal("5.00"),
+        Decimal("5.00"),
+        Decimal("0.00"),
+    )
     assert breakdown(scenario, "E3", "ev")["inactivity"] == Decimal("-5.00")
 
 
@@ -300,9 +318,15 @@ def test_inactivity_reset(scenario: DbtProject) -> None:
     # page view at age 61 decays to 0 (6 steps of 25 %), no_unsub 1; 61 days >= the 40-day reset
     row = score(scenario, "E4", "ev")
     assert (row["engagement_raw"], row["engagement_score"], row["days_inactive"]) == (
-        Decimal("1.00"), Decimal("0.00"), 61)
+        Decimal("1.00"),
+        Decimal("0.00"),
+        61,
+    )
     assert breakdown(scenario, "E4", "ev") == {
-        "decay": Decimal("0.00"), "no_unsub": Decimal("1.00"), "inactivity": Decimal("-1.00")}
+        "decay": Decimal("0.00"),
+        "no_unsub": Decimal("1.00"),
+        "inactivity": Decimal("-1.00"),
+    }
 
 
 def test_inactivity_counts_from_creation_without_activity(scenario: DbtProject) -> None:
@@ -317,7 +341,10 @@ def test_inactivity_step_on_worked_example_model(scenario: DbtProject) -> None:
     # one open at age 42 (< 90): +2; 42 days inactive reaches the 30-day step (-10), floored at 0
     row = score(scenario, "I", "default")
     assert (row["engagement_raw"], row["inactivity_penalty"], row["total_score"]) == (
-        Decimal("2.00"), Decimal("2.00"), Decimal("0.00"))
+        Decimal("2.00"),
+        Decimal("2.00"),
+        Decimal("0.00"),
+    )
 
 
 def test_sales_feedback_adjustment_up_to_as_of(scenario: DbtProject) -> None:
@@ -334,7 +361,10 @@ def test_sales_feedback_adjustment_up_to_as_of(scenario: DbtProject) -> None:
 def test_clamp_to_min_score(scenario: DbtProject) -> None:
     # title_vp 15 + unqualified -50 = -35, clamped to min_score 0
     assert breakdown(scenario, "G", "default") == {
-        "title_vp": Decimal("15.00"), "sales_feedback": Decimal("-50.00"), "clamp": Decimal("35.00")}
+        "title_vp": Decimal("15.00"),
+        "sales_feedback": Decimal("-50.00"),
+        "clamp": Decimal("35.00"),
+    }
     assert score(scenario, "G", "default")["total_score"] == Decimal("0.00")
 
 
@@ -354,7 +384,8 @@ def test_breakdown_adds_up_to_total_for_everyone(scenario: DbtProject) -> None:
 
 def test_models_side_by_side_and_contacts_created_later_absent(scenario: DbtProject) -> None:
     rows = scenario.query(
-        "select model_id, count(*) from main.fct_lead_scores group by 1 order by 1")
+        "select model_id, count(*) from main.fct_lead_scores group by 1 order by 1"
+    )
     # 11 contacts exist at as_of (LATE is created after it), under each of the 3 models
     assert rows == [("default", 11), ("ev", 11), ("ops", 11)]
 
@@ -370,8 +401,13 @@ def test_point_in_time_and_idempotent_rebuild(scenario: DbtProject) -> None:
     # last 30 days, the open of 2026-01-10 (age 10) +2; last activity 10 days ago: no penalty
     scenario.build(vars={"as_of": "2026-01-20 00:00:00"})
     assert breakdown(scenario, "A", "default") == {
-        "title_vp": Decimal("15.00"), "size_mid": Decimal("20.00"), "industry": Decimal("10.00"),
-        "cap:fit": Decimal("-5.00"), "pricing": Decimal("5.00"), "open": Decimal("2.00")}
+        "title_vp": Decimal("15.00"),
+        "size_mid": Decimal("20.00"),
+        "industry": Decimal("10.00"),
+        "cap:fit": Decimal("-5.00"),
+        "pricing": Decimal("5.00"),
+        "open": Decimal("2.00"),
+    }
     assert score(scenario, "A", "default")["total_score"] == Decimal("47.00")
     # back to the original as_of: identical marts, twice
     for _ in range(2):
