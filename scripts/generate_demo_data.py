@@ -8,8 +8,19 @@ Every contact has a hidden intent and fit in [0, 1]. Fit follows from the firmog
 seniority, company size, industry, country, personal email, contact type); intent drives how many
 events a contact has, which ones (pricing pages, demo requests, webinars, replies, product usage)
 and when (hot contacts are active recently, cold ones fade). Deals and sales feedback follow from
-intent * fit. A small, deterministic share of bad rows is injected per case (see BAD CASES below)
-so the quarantine of the product has work; --no-bad writes clean data.
+intent * fit. Events without a contact_id carry the email or first + last + company name of the
+contact they belong to, so identity resolution can recover them.
+
+Bad rows (--bad-share of a table per case, at least one once a table has 100 rows; --no-bad: none)
+so the quarantine of the product has work:
+    events: duplicate event_id (exact copy; copy with another occurred_at), unknown event_type,
+        unmatched contact (no contact_id, an email / name nobody has), missing event_type,
+        missing occurred_at, unparseable occurred_at, occurred_at 30-400 days after --end-date
+    contacts: duplicate contact_id (later updated_at), missing created_at, invalid email,
+        negative employee_count, two contacts sharing one email
+    deals: negative amount, unknown contact_id, duplicate deal_id, missing stage
+    sales_feedback: unknown feedback value, unknown contact_id
+    contact_properties: unknown contact_id, missing property name
 
 Everything is vectorised with numpy per chunk of contacts and written chunk by chunk, so memory is
 bounded by --chunk-contacts, not by the data size. Same flags => byte-identical files.
@@ -564,8 +575,8 @@ def _split_rows(rng: np.random.Generator, n: int, counts: dict[str, int]) -> dic
     """Disjoint random row sets per case (capped by the rows available)."""
     perm = rng.permutation(n)
     out, pos = {}, 0
-    for case, k in counts.items():
-        k = min(k, n - pos)
+    for case, wanted in counts.items():
+        k = min(wanted, n - pos)
         out[case] = np.sort(perm[pos: pos + k])
         pos += k
     return out
@@ -611,8 +622,7 @@ class People:
     intent: np.ndarray
     fit: np.ndarray
     created: np.ndarray
-    level: np.ndarray
-    title: np.ndarray
+    level: np.ndarray  # title level 0..6
     owner: np.ndarray  # -1 = no owner
     employees: np.ndarray
     is_special: np.ndarray  # own employees and competitors
@@ -636,7 +646,7 @@ def _companies(rng: np.random.Generator, first_id: int, m: int) -> dict[str, np.
     """m companies with globally unique names / domains (a bijection of the company id)."""
     gid = np.arange(first_id, first_id + m, dtype=np.int64)
     h = (gid % COMPANY_SPACE * COMPANY_MULT + 12_345) % COMPANY_SPACE
-    wrap = gid // COMPANY_SPACE  # only beyond ~6M contacts: names get a number
+    wrap = gid // COMPANY_SPACE  # only beyond ~3.7M contacts: names get a number
     p, h = h % len(COMPANY_PREFIX), h // len(COMPANY_PREFIX)
     r, h = h % len(COMPANY_ROOT), h // len(COMPANY_ROOT)
     s, g = h % len(COMPANY_SECTOR), h // len(COMPANY_SECTOR)
@@ -830,7 +840,7 @@ def gen_people(rng: np.random.Generator, ctx: Ctx, chunk: int, start: int, n: in
         "owner_id": _null_where(_take(REPS, np.maximum(owner, 0)), owner < 0),
     }
     return People(
-        n=n, ids=ids, intent=intent, fit=fit, created=created, level=level, title=title,
+        n=n, ids=ids, intent=intent, fit=fit, created=created, level=level,
         owner=owner, employees=employees, is_special=is_special, email=email,
         email_ok=email_ok, name_ok=name_ok,
         first=first_crm, last=last_crm, company=company_crm,
@@ -926,15 +936,21 @@ def _times_in_life(rng: np.random.Generator, p: People, ctx: Ctx, c: np.ndarray)
     return p.created[c] + (life * rng.beta(a, b)).astype(np.int64)
 
 
+def _fit_lag(rng: np.random.Generator, t0: np.ndarray, lag: np.ndarray, end: int) -> np.ndarray:
+    """t0 + lag; where that passes the end, a random share of the room left instead (no pile of
+    events at the very last second)."""
+    room = np.maximum(end - t0, 0)
+    return t0 + np.where(lag <= room, lag, (room * rng.uniform(0.1, 0.9, len(t0))).astype(np.int64))
+
+
 def _after(rng: np.random.Generator, t0: np.ndarray, mean_secs: float, end: int) -> np.ndarray:
-    return np.minimum(t0 + 1 + rng.exponential(mean_secs, len(t0)).astype(np.int64), end)
+    """t0 plus an exponential delay (an open after a send, a click after an open)."""
+    return _fit_lag(rng, t0, 1 + rng.exponential(mean_secs, len(t0)).astype(np.int64), end)
 
 
 def _lag(rng: np.random.Generator, t0: np.ndarray, lo: int, hi: int, end: int) -> np.ndarray:
-    """t0 plus a random lag in [lo, hi); where that passes the end, a share of the room left."""
-    lag = rng.integers(lo, hi, len(t0))
-    room = np.maximum(end - t0, 0)
-    return t0 + np.where(lag <= room, lag, (room * rng.uniform(0.1, 0.9, len(t0))).astype(np.int64))
+    """t0 plus a uniform delay in [lo, hi)."""
+    return _fit_lag(rng, t0, rng.integers(lo, hi, len(t0)), end)
 
 
 def _offsets(counts: np.ndarray) -> np.ndarray:
@@ -1093,8 +1109,10 @@ def gen_events(rng: np.random.Generator, ctx: Ctx, p: People) -> list[Block]:
     t = _times_in_life(rng, p, ctx, c)
     # Some anonymous browsing happened before the contact was created (matched later).
     before = rng.random(len(c)) < 0.04
-    t[before] = np.maximum(p.created[c[before]] - rng.exponential(10 * DAY, before.sum())
-                           .astype(np.int64), ctx.start_ts)
+    created = p.created[c[before]]
+    gap = np.minimum(rng.exponential(10 * DAY, len(created)),
+                     (created - ctx.start_ts) * rng.random(len(created)))
+    t[before] = created - gap.astype(np.int64)
     ic = intent[c]
     # P(warm | not cold) = 2i(1-i) / (1 - (1-i)^2) = 2(1-i) / (2-i)
     prof = np.where(rng.random(len(c)) < (1 - ic) ** 2, 0,
@@ -1414,8 +1432,9 @@ def _activity_index(p: People, ev_c: np.ndarray, ev_t: np.ndarray,
     ac, at = ev_c[act], ev_t[act]
     count = np.bincount(ac, minlength=p.n)
     off = _offsets(count)
-    last = np.where(count > 0, at[np.minimum(off + count - 1, max(len(at) - 1, 0))]
-                    if len(at) else -1, -1)
+    last = np.full(p.n, -1, np.int64)
+    active = count > 0
+    last[active] = at[off[active] + count[active] - 1]
     return count, off, at, last
 
 

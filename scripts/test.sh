@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install and run every check: ruff, sqlfluff, dbt build (all dbt data and unit tests) on a
+# generated data set, then pytest (SPEC semantics, config validation, bad input, generator).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export DBT_PROFILES_DIR="$PWD"
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== ruff"
+ruff check .
+ruff format --check .
+
+echo "== sqlfluff"
+sqlfluff lint models tests/dbt analyses
+
+echo "== dbt build on generated data (dbt data tests and unit tests)"
+rm -rf target/test_raw
+python scripts/generate_demo_data.py --contacts 3000 --end-date 2026-06-30 --out target/test_raw
+LEAD_SCORING_DUCKDB_PATH=target/test.duckdb \
+    dbt build --vars '{raw_data_path: target/test_raw, as_of: "2026-07-01 00:00:00"}'
+
+echo "== pytest"
+python -m pytest
