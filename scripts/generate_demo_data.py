@@ -1141,7 +1141,7 @@ def _web_blocks(rng: np.random.Generator, p: People, ctx: Ctx, c: np.ndarray, t:
     pv_c, pv_t = c[order], t[order]
     m = len(order)
     start = np.ones(m, bool)
-    start[1:] = (pv_c[1:] != pv_c[:-1]) | (rng.random(m - 1) >= 0.6)
+    start[1:] = (pv_c[1:] != pv_c[:-1]) | (rng.random(max(m - 1, 0)) >= 0.6)
     sess = np.cumsum(start) - 1
     starts = np.flatnonzero(start)
     gaps = np.where(start, 0, 20 + rng.exponential(150, m).astype(np.int64))

@@ -47,7 +47,7 @@ property_values as (
         value as attribute_value
     from custom_properties
     -- a contacts column wins over a custom property of the same name
-    where property not in ('{{ (contact_columns + reserved_columns) | join("', '") }}')
+    where property not in ('{{ (contact_columns + reserved_columns) | join("', '") }}')  -- noqa: LT05
 
 ),
 
