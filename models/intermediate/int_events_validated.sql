@@ -1,91 +1,60 @@
 {{ config(materialized='table') }}
 
-{#- Every raw event with its resolved contact (SPEC 2 identity resolution) and, for rejected
-    rows, the reason. Scoring reads the accepted rows (reject_reason is null). -#}
+{#- Every raw event with its resolved contact and, for rejected rows, the reason; scoring reads
+    the accepted rows (reject_reason is null). Of a duplicated id a fully valid copy is kept
+    first, then the earliest. Only the few duplicated ids are ranked: a window over all events
+    would sort every row. Raw identity columns are kept for rejected rows only.
+    One row per raw event row. -#}
+
+-- int_events_resolved is referenced directly, not through an import CTE: a CTE read twice is
+-- materialised whole by DuckDB, while two reads of the view stream (the second one only for the
+-- few duplicated ids).
 
 with
 
-events as (
+duplicated_ids as (
 
-    select * from {{ ref('stg_events__events') }}
-
-),
-
-event_types as (
-
-    select * from {{ ref('stg_config__event_types') }}
+    select * from {{ ref('int_event_ids_duplicated') }}
 
 ),
 
-contacts as (
+unique_events as (
 
     select
-        contact_id,
-        email,
-        name_key,
-        created_at
-    from {{ ref('int_contacts_accepted') }}
+        resolved_events.*,
+        1 as copy_number
+    from {{ ref('int_events_resolved') }} as resolved_events
+    left join duplicated_ids
+        on resolved_events.event_id = duplicated_ids.event_id
+    where duplicated_ids.event_id is null
 
 ),
 
--- several contacts may share an email: the earliest created wins
-contacts_by_email as (
+duplicated_events as (
 
     select
-        email,
-        contact_id
-    from (
-        select
-            email,
-            contact_id,
-            row_number() over (partition by email order by created_at, contact_id) as email_rank
-        from contacts
-        where email is not null
-    ) as ranked
-    where email_rank = 1
+        resolved_events.*,
+        row_number() over (
+            partition by resolved_events.event_id
+            order by
+                case when resolved_events.problem is null then 0 else 1 end,
+                resolved_events.occurred_at asc nulls last,
+                resolved_events.event_type asc,
+                resolved_events.contact_id_raw asc,
+                resolved_events.email asc,
+                resolved_events.url asc
+        ) as copy_number
+    from {{ ref('int_events_resolved') }} as resolved_events
+    inner join duplicated_ids
+        on resolved_events.event_id = duplicated_ids.event_id
 
 ),
 
--- a name + company match counts only when exactly one contact has it
-contacts_by_name as (
+all_events as (
 
-    select
-        name_key,
-        min(contact_id) as contact_id
-    from contacts
-    where name_key is not null
-    group by 1
-    having count(*) = 1
-
-),
-
-resolved as (
-
-    select
-        events.*,
-        event_types.channel,
-        event_types.is_activity,
-        event_types.is_conversion,
-        event_types.event_type is not null as is_known_event_type,
-        case
-            when known_contacts.contact_id is not null then known_contacts.contact_id
-            when contacts_by_email.contact_id is not null then contacts_by_email.contact_id
-            else contacts_by_name.contact_id
-        end as contact_id,
-        case
-            when known_contacts.contact_id is not null then 'contact_id'
-            when contacts_by_email.contact_id is not null then 'email'
-            when contacts_by_name.contact_id is not null then 'name_and_company'
-        end as match_method
-    from events
-    left join event_types
-        on events.event_type = event_types.event_type
-    left join contacts as known_contacts
-        on events.contact_id_raw = known_contacts.contact_id
-    left join contacts_by_email
-        on events.email = contacts_by_email.email
-    left join contacts_by_name
-        on events.name_key = contacts_by_name.name_key
+    select * from unique_events
+    union all
+    select * from duplicated_events
 
 ),
 
@@ -94,30 +63,10 @@ classified as (
     select
         *,
         case
-            when row_problem is not null then row_problem
-            when not is_known_event_type then 'unknown_event_type: event_type'
-            when contact_id is null then 'unmatched_contact: no contact_id, email or name + company match'
-        end as problem
-    from resolved
-
-),
-
--- the kept copy of a duplicated id: a fully valid row first, then the earliest occurrence
-deduplicated as (
-
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by
-                case when problem is null then 0 else 1 end,
-                occurred_at asc nulls last,
-                event_type asc,
-                contact_id_raw asc,
-                email asc,
-                url asc
-        ) as copy_number
-    from classified
+            when problem is not null then problem
+            when copy_number > 1 then 'duplicate_id: event_id'
+        end as reject_reason
+    from all_events
 
 ),
 
@@ -136,20 +85,17 @@ final as (
         form_id,
         campaign_id,
         content_id,
-        session_id,
         source_system,
         properties,
-        contact_id_raw,
-        email,
-        first_name,
-        last_name,
-        company_name,
-        occurred_at_raw,
-        case
-            when problem is not null then problem
-            when event_id is not null and copy_number > 1 then 'duplicate_id: event_id'
-        end as reject_reason
-    from deduplicated
+        case when reject_reason is not null then session_id end as session_id,
+        case when reject_reason is not null then contact_id_raw end as contact_id_raw,
+        case when reject_reason is not null then email end as email,
+        case when reject_reason is not null then first_name end as first_name,
+        case when reject_reason is not null then last_name end as last_name,
+        case when reject_reason is not null then company_name end as company_name,
+        case when reject_reason is not null then occurred_at_raw end as occurred_at_raw,
+        reject_reason
+    from classified
 
 )
 

@@ -67,23 +67,17 @@ final as (
         matched.model_id,
         matched.contact_id,
         matched.rule_id,
-        rules.group_id,
-        cast(1 as integer) as matched_events,
-        rules.points,
-        rules.field || ' '
-        || case
-            when matched.attribute_value is null then 'is not set'
-            else '= ''' || matched.attribute_value || ''' ' || rules.operator
-                || coalesce(' ''' || rules.value_text || '''', '')
-        end as reason
-    from (
-        select * from matched_known_values
-        union all
-        select * from matched_unknown_values
-    ) as matched
-    inner join rules
-        on matched.model_id = rules.model_id
-        and matched.rule_id = rules.rule_id
+        matched.attribute_value
+    from matched_known_values as matched
+
+    union all
+
+    select
+        matched.model_id,
+        matched.contact_id,
+        matched.rule_id,
+        matched.attribute_value
+    from matched_unknown_values as matched
 
 )
 

@@ -1,0 +1,136 @@
+{{ config(materialized='ephemeral') }}
+
+{#- Accepted events that exist at as_of joined to the event and event_count rules they match:
+    event type (field '*' = every is_activity type), window_days and the filter. Ephemeral: each
+    rule kind aggregates it in its own model without writing tens of millions of rows.
+    One row per model, rule and matching event. -#}
+
+with
+
+rules as (
+
+    select
+        rules.*,
+        scoring_groups.decay_percent,
+        scoring_groups.decay_period_days
+    from {{ ref('stg_config__scoring_rules') }} as rules
+    inner join {{ ref('stg_config__scoring_groups') }} as scoring_groups
+        on rules.model_id = scoring_groups.model_id
+        and rules.group_id = scoring_groups.group_id
+    where rules.kind in ('event', 'event_count')
+
+),
+
+event_types as (
+
+    select * from {{ ref('stg_config__event_types') }}
+
+),
+
+events as (
+
+    select
+        contact_id,
+        event_id,
+        event_type,
+        channel,
+        occurred_at,
+        url,
+        form_id,
+        campaign_id,
+        content_id,
+        source_system,
+        properties,
+        {{ age_in_days('occurred_at', as_of_timestamp()) }} as age_days
+    from {{ ref('int_events_validated') }}
+    where reject_reason is null
+        and occurred_at <= {{ as_of_timestamp() }}
+
+),
+
+-- field '*' means every is_activity event type: expand it so events join rules on one equality
+rules_by_event_type as (
+
+    select
+        rules.*,
+        rules.field as event_type
+    from rules
+    where rules.field <> '*'
+
+    union all
+
+    select
+        rules.*,
+        event_types.event_type
+    from rules
+    cross join event_types
+    where rules.field = '*'
+        and event_types.is_activity
+
+),
+
+events_joined_to_rules as (
+
+    select
+        rules.model_id,
+        rules.rule_id,
+        rules.kind,
+        rules.max_occurrences,
+        rules.points,
+        rules.window_days,
+        rules.decay_percent,
+        rules.decay_period_days,
+        rules.filter_attribute,
+        rules.filter_operator,
+        rules.filter_value_text,
+        rules.filter_value_number,
+        rules.filter_value_low,
+        rules.filter_value_high,
+        events.contact_id,
+        events.event_id,
+        events.occurred_at,
+        events.channel,
+        events.age_days,
+        -- the event attribute a rule filters on (properties.<key> reads the JSON properties)
+        {{ normalize_text("case rules.filter_attribute
+            when 'url' then events.url
+            when 'form_id' then events.form_id
+            when 'campaign_id' then events.campaign_id
+            when 'content_id' then events.content_id
+            when 'source_system' then events.source_system
+            when 'channel' then events.channel
+            else " ~ json_text_value('events.properties', 'substring(rules.filter_attribute, 12)') ~ "
+        end") }} as filter_subject
+    from events
+    inner join rules_by_event_type as rules
+        on events.event_type = rules.event_type
+    where rules.window_days is null or events.age_days < rules.window_days
+
+),
+
+matched_events as (
+
+    select
+        model_id,
+        rule_id,
+        kind,
+        contact_id,
+        occurred_at,
+        channel,
+        age_days,
+        -- events of one decay step share a weight, so they are counted per step, not one by one
+        case
+            when kind = 'event' and decay_percent is not null and decay_period_days is not null
+                then cast(floor(age_days / decay_period_days) as integer)
+            else 0
+        end as decay_step
+    from events_joined_to_rules
+    where filter_attribute is null
+        or {{ rule_condition_holds(
+            'filter_operator', 'filter_subject', try_cast('filter_subject', 'decimal(38, 6)'),
+            'filter_value_text', 'filter_value_number', 'filter_value_low', 'filter_value_high'
+        ) }}
+
+)
+
+select * from matched_events

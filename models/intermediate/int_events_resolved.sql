@@ -1,0 +1,106 @@
+{{ config(materialized='view') }}
+
+{#- Every raw event with its catalog attributes, the contact it resolves to (SPEC 2 identity
+    resolution) and the problem that rejects it, if any, before duplicates are resolved.
+    A view: int_events_validated reads it once for unique ids and once for duplicated ones. -#}
+
+with
+
+events as (
+
+    select * from {{ ref('stg_events__events') }}
+
+),
+
+event_types as (
+
+    select * from {{ ref('stg_config__event_types') }}
+
+),
+
+contacts as (
+
+    select
+        contact_id,
+        email,
+        name_key,
+        created_at
+    from {{ ref('int_contacts_accepted') }}
+
+),
+
+-- several contacts may share an email: the earliest created wins
+contacts_by_email as (
+
+    select
+        email,
+        contact_id
+    from (
+        select
+            email,
+            contact_id,
+            row_number() over (partition by email order by created_at, contact_id) as email_rank
+        from contacts
+        where email is not null
+    ) as ranked
+    where email_rank = 1
+
+),
+
+-- a name + company match counts only when exactly one contact has it
+contacts_by_name as (
+
+    select
+        name_key,
+        min(contact_id) as contact_id
+    from contacts
+    where name_key is not null
+    group by 1
+    having count(*) = 1
+
+),
+
+resolved as (
+
+    select
+        events.*,
+        event_types.channel,
+        event_types.is_activity,
+        event_types.is_conversion,
+        event_types.event_type is not null as is_known_event_type,
+        case
+            when known_contacts.contact_id is not null then known_contacts.contact_id
+            when contacts_by_email.contact_id is not null then contacts_by_email.contact_id
+            else contacts_by_name.contact_id
+        end as contact_id,
+        case
+            when known_contacts.contact_id is not null then 'contact_id'
+            when contacts_by_email.contact_id is not null then 'email'
+            when contacts_by_name.contact_id is not null then 'name_and_company'
+        end as match_method
+    from events
+    left join event_types
+        on events.event_type = event_types.event_type
+    left join contacts as known_contacts
+        on events.contact_id_raw = known_contacts.contact_id
+    left join contacts_by_email
+        on events.email = contacts_by_email.email
+    left join contacts_by_name
+        on events.name_key = contacts_by_name.name_key
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when row_problem is not null then row_problem
+            when not is_known_event_type then 'unknown_event_type: event_type'
+            when contact_id is null then 'unmatched_contact: no contact_id, email or name + company match'
+        end as problem
+    from resolved
+
+)
+
+select * from classified
