@@ -1,8 +1,9 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Every known (non-empty) attribute value of a contact in long form: the contacts columns plus
     the accepted custom properties (a contacts column wins over a custom property of the same
-    name). Property rules match against this. One row per contact and attribute. -#}
+    name). Property rules match against this; a view, and only the columns some property rule
+    reads are unpivoted. One row per contact and attribute. -#}
 
 {%- set contact_columns = [
     'email', 'email_domain', 'first_name', 'last_name', 'company_name', 'company_domain',
@@ -57,8 +58,7 @@ final as (
         contact_id,
         attribute,
         attribute_value,
-        lower(attribute_value) as attribute_text,
-        {{ try_cast('attribute_value', 'decimal(38, 6)') }} as attribute_number
+        lower(attribute_value) as attribute_text
     from (
         select * from column_values
         union all

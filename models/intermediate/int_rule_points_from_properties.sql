@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Property rules (SPEC 4): a contact whose attribute satisfies the rule's operator/value earns
     the rule's points once. An unknown (null/empty) attribute matches only is_not_set.
     One row per model, contact and matched property rule. -#}
@@ -38,7 +40,7 @@ matched_known_values as (
         on attributes.contact_id = contacts.contact_id
     where rules.operator <> 'is_not_set'
         and {{ rule_condition_holds(
-            'rules.operator', 'attributes.attribute_text', 'attributes.attribute_number',
+            'rules.operator', 'attributes.attribute_text', try_cast('attributes.attribute_value', 'decimal(38, 6)'),
             'rules.value_text', 'rules.value_number', 'rules.value_low', 'rules.value_high'
         ) }}
 

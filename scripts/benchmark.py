@@ -1,0 +1,205 @@
+"""Measure wall time and peak memory of data generation and `dbt build` at two scales.
+
+For each scale it runs, each as its own process (peak memory = max RSS of that process tree's
+largest member, from getrusage): the demo data generator; a full `dbt build` on a fresh DuckDB
+file (seeds, models, every data and unit test); a second `dbt run` (models only). It then times
+two reference queries so the distance to the engine's limit is visible:
+- "one query": every model created as an in-memory view (nothing written), and the current
+  scores of the lifecycle model computed by one `select` over them;
+- "scan floor": reading the raw events once and counting them per contact.
+Results are printed as a Markdown table and written to --out-dir/benchmark.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SCALES = {"100k": (100_000, 20), "1m": (1_000_000, 20)}
+AS_OF = "2026-11-01 00:00:00"
+END_DATE = "2026-10-31"
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run a command in a child that reports its children's peak RSS; return seconds and MB."""
+    probe = (
+        "import resource, subprocess, sys, json, time\n"
+        "start = time.perf_counter()\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "seconds = time.perf_counter() - start\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'code': code, 'seconds': seconds, 'peak_rss_mb': rss / 1024}))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, *command],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    if result["code"] != 0:
+        sys.stderr.write(completed.stdout[-4000:] + completed.stderr[-4000:])
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return {"seconds": round(result["seconds"], 1), "peak_rss_mb": round(result["peak_rss_mb"])}
+
+
+def one_query_scores(db_path: Path, manifest_path: Path, raw_dir: Path) -> dict:
+    """All models as in-memory views over the raw files; one select computes the scores."""
+    manifest = json.loads(manifest_path.read_text())
+    catalog = db_path.stem
+    connection = duckdb.connect()
+    connection.execute("set preserve_insertion_order = false")
+    connection.execute(f"attach '{db_path}' as built (read_only)")
+    connection.execute(f"attach ':memory:' as {catalog}")
+    connection.execute(f"use {catalog}")
+    for schema in ("main", "main_config", "raw"):
+        connection.execute(f"create schema if not exists {catalog}.{schema}")
+    for (name,) in connection.execute(
+        "select table_name from duckdb_tables() where database_name = 'built' "
+        "and schema_name = 'main_config'"
+    ).fetchall():
+        connection.execute(
+            f"create table {catalog}.main_config.{name} as select * from built.main_config.{name}"
+        )
+    for (sql,) in connection.execute(
+        "select sql from duckdb_views() where database_name = 'built' and schema_name = 'raw'"
+    ).fetchall():
+        connection.execute(sql.replace("CREATE VIEW raw.", f"CREATE VIEW {catalog}.raw.", 1))
+    models = {
+        node_id: node
+        for node_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    created: set[str] = set()
+
+    def create(node_id: str) -> None:
+        if node_id in created:
+            return
+        created.add(node_id)
+        node = models[node_id]
+        for parent in node["depends_on"]["nodes"]:
+            if parent in models:
+                create(parent)
+        if node["config"]["materialized"] != "ephemeral":  # ephemerals are inlined as CTEs
+            compiled = ROOT / "target" / "compiled" / "lead_scoring" / node["original_file_path"]
+            connection.execute(
+                f"create view {catalog}.main.{node['name']} as {compiled.read_text()}"
+            )
+
+    create("model.lead_scoring.fct_lead_scores")
+    start = time.perf_counter()
+    contacts, total = connection.execute(
+        "select count(*), sum(total_score) from main.fct_lead_scores "
+        "where model_id = (select model_id from main_config.scoring_models "
+        "where is_lifecycle_model)"
+    ).fetchall()[0]
+    seconds = time.perf_counter() - start
+    built_contacts, built_total = connection.execute(
+        "select count(*), sum(total_score) from built.main.fct_lead_scores "
+        "where model_id = (select model_id from built.main_config.scoring_models "
+        "where is_lifecycle_model)"
+    ).fetchall()[0]
+    assert (contacts, total) == (built_contacts, built_total), "one-query scores differ"
+    start = time.perf_counter()
+    connection.execute(
+        f"select contact_id, count(*) from read_parquet('{raw_dir}/events*.parquet') group by 1"
+    ).fetchall()
+    floor_seconds = time.perf_counter() - start
+    connection.close()
+    return {"one_query_seconds": round(seconds, 1), "scan_floor_seconds": round(floor_seconds, 1)}
+
+
+def run_scale(name: str, contacts: int, events_per_contact: int, out_dir: Path) -> dict:
+    raw_dir = out_dir / f"raw_{name}"
+    db_path = out_dir / f"bench_{name}.duckdb"
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    db_path.unlink(missing_ok=True)
+    generate = measure(
+        [
+            str(BIN / "python"),
+            "scripts/generate_demo_data.py",
+            "--contacts",
+            str(contacts),
+            "--events-per-contact",
+            str(events_per_contact),
+            "--end-date",
+            END_DATE,
+            "--out",
+            str(raw_dir),
+        ]
+    )
+    events = duckdb.sql(
+        f"select count(*) from read_parquet('{raw_dir}/events*.parquet')"
+    ).fetchall()[0][0]
+    env = {"DBT_PROFILES_DIR": str(ROOT), "LEAD_SCORING_DUCKDB_PATH": str(db_path)}
+    dbt_vars = json.dumps({"raw_data_path": str(raw_dir), "as_of": AS_OF})
+    build = measure([str(BIN / "dbt"), "build", "--vars", dbt_vars], env)
+    run = measure([str(BIN / "dbt"), "run", "--vars", dbt_vars], env)
+    references = one_query_scores(db_path, ROOT / "target" / "manifest.json", raw_dir)
+    result = {
+        "scale": name,
+        "contacts": contacts,
+        "raw_events": events,
+        "generate": generate,
+        "dbt_build": build,
+        "dbt_run": run,
+        **references,
+        "duckdb_file_mb": round(db_path.stat().st_size / 2**20),
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def markdown(results: list[dict]) -> str:
+    lines = [
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}; as_of {AS_OF}.",
+        "",
+        "| scale | raw events | generate | `dbt build` (all tests) | `dbt run` (models) "
+        "| one query (views) | scan floor | DuckDB file |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['contacts']:,} contacts | {r['raw_events']:,} "
+            f"| {r['generate']['seconds']} s, {r['generate']['peak_rss_mb']:,} MB "
+            f"| {r['dbt_build']['seconds']} s, {r['dbt_build']['peak_rss_mb']:,} MB "
+            f"| {r['dbt_run']['seconds']} s, {r['dbt_run']['peak_rss_mb']:,} MB "
+            f"| {r['one_query_seconds']} s | {r['scan_floor_seconds']} s "
+            f"| {r['duckdb_file_mb']:,} MB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", choices=sorted(SCALES), default=["100k", "1m"])
+    parser.add_argument("--out-dir", type=Path, default=Path("/tmp/lead_scoring_benchmark"))
+    parser.add_argument("--keep", action="store_true", help="keep the generated data and databases")
+    args = parser.parse_args()
+
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    results = [run_scale(scale, *SCALES[scale], args.out_dir) for scale in args.scales]
+    (args.out_dir / "benchmark.json").write_text(json.dumps(results, indent=2))
+    print(markdown(results))
+    if not args.keep:
+        for scale in args.scales:
+            shutil.rmtree(args.out_dir / f"raw_{scale}", ignore_errors=True)
+            (args.out_dir / f"bench_{scale}.duckdb").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
