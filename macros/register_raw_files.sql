@@ -1,6 +1,6 @@
 {#- on-run-start: expose the raw files in var('raw_data_path') as views in var('raw_schema'), so
     the sources read the same relations whether the data is Parquet, CSV or already in the
-    warehouse (set raw_data_path to none then). A file may be <table>.parquet, <table>.csv or a
+    warehouse (set raw_data_path to null then). A file may be <table>.parquet, <table>.csv or a
     folder <table>/ of such files. Extra columns are ignored, absent optional columns read as null,
     an absent optional table reads as empty; a missing required file or column stops the run with
     a message naming it. -#}
@@ -15,7 +15,8 @@
 
 {% macro duckdb__register_raw_files() %}
     {%- set raw_path = var('raw_data_path', none) -%}
-    {%- if not execute or raw_path is none or raw_path | string | trim == '' -%}
+    {#- --vars on the command line may spell null as the text 'none' or 'null' -#}
+    {%- if not execute or raw_path is none or raw_path | string | trim | lower in ['', 'none', 'null'] -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set raw_path = raw_path | string | trim -%}

@@ -46,43 +46,50 @@ matches_by_step as (
 
 ),
 
+-- events of the more recent decay steps of the same rule and contact (0 for the most recent step)
+steps_ranked as (
+
+    select
+        *,
+        coalesce(
+            sum(matched_events) over (
+                partition by model_id, rule_id, contact_id
+                order by decay_step
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as matched_in_recent_steps
+    from matches_by_step
+
+),
+
 -- the max_occurrences most recent events: whole decay steps from the most recent one on, until
 -- the limit is reached (events of one step have equal weight, so ties do not change points)
 steps_counted as (
 
     select
-        matches_by_step.model_id,
-        matches_by_step.contact_id,
-        matches_by_step.rule_id,
-        matches_by_step.matched_events,
-        matches_by_step.last_event_at,
+        steps_ranked.model_id,
+        steps_ranked.contact_id,
+        steps_ranked.rule_id,
+        steps_ranked.matched_events,
+        steps_ranked.last_event_at,
         rules.points,
         case
             when rules.decay_percent is null or rules.decay_period_days is null then 1
-            else greatest(0, 1 - rules.decay_percent * 0.01 * matches_by_step.decay_step)
+            else greatest(0, 1 - rules.decay_percent * 0.01 * steps_ranked.decay_step)
         end as decay_weight,
         case
-            when rules.max_occurrences is null then matches_by_step.matched_events
-            when rules.decay_percent is null then least(matches_by_step.matched_events, rules.max_occurrences)
-            else greatest(
-                0,
-                least(
-                    matches_by_step.matched_events,
-                    rules.max_occurrences - coalesce(
-                        sum(matches_by_step.matched_events) over (
-                            partition by matches_by_step.model_id, matches_by_step.rule_id, matches_by_step.contact_id
-                            order by matches_by_step.decay_step
-                            rows between unbounded preceding and 1 preceding
-                        ),
-                        0
-                    )
+            when rules.max_occurrences is null then steps_ranked.matched_events
+            -- the rest of the limit left after the more recent steps, never below 0
+            else least(
+                    steps_ranked.matched_events,
+                    greatest(0, rules.max_occurrences - steps_ranked.matched_in_recent_steps)
                 )
-            )
         end as counted_events
-    from matches_by_step
+    from steps_ranked
     inner join rules
-        on matches_by_step.model_id = rules.model_id
-        and matches_by_step.rule_id = rules.rule_id
+        on steps_ranked.model_id = rules.model_id
+        and steps_ranked.rule_id = rules.rule_id
 
 ),
 

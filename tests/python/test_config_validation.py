@@ -235,22 +235,29 @@ def test_invalid_row_is_rejected(
     assert_rejected(lead_project, result, Problem(seed, line, key, problem))
 
 
-@pytest.mark.parametrize(
-    ("model_id", "is_lifecycle_model", "found"),
-    [
-        pytest.param("default", "false", 0, id="no-lifecycle-model"),
-        pytest.param("product_led", "true", 2, id="two-lifecycle-models"),
-    ],
-)
-def test_not_exactly_one_lifecycle_model_is_rejected(
-    lead_project: DbtProject, model_id: str, is_lifecycle_model: str, found: int
-) -> None:
-    changes = {"is_lifecycle_model": is_lifecycle_model}
-    edit_seed(lead_project, "scoring_models", {"model_id": model_id}, changes)
-    result = run(lead_project, "build" if found == 0 else "seed")
+def test_no_lifecycle_model_is_rejected(lead_project: DbtProject) -> None:
+    edit_seed(
+        lead_project, "scoring_models", {"model_id": "default"}, {"is_lifecycle_model": "false"}
+    )
+    result = run(lead_project, "build")
     # a problem of the whole file: no line number, the row key reads "all rows"
-    expected = f"exactly one model must have is_lifecycle_model = true, found {found}"
+    expected = "no model has is_lifecycle_model = true: exactly one must"
     assert_rejected(lead_project, result, Problem("scoring_models", None, "all rows", expected))
+
+
+def test_two_lifecycle_models_are_rejected(lead_project: DbtProject) -> None:
+    edit_seed(
+        lead_project, "scoring_models", {"model_id": "product_led"}, {"is_lifecycle_model": "true"}
+    )
+    result = run(lead_project, "seed")
+    # each offending row is named (line 1 is the header)
+    expected = "more than one model has is_lifecycle_model = true: exactly one must"
+    assert_rejected(
+        lead_project,
+        result,
+        Problem("scoring_models", 2, "model_id=default", expected),
+        Problem("scoring_models", 3, "model_id=product_led", expected),
+    )
 
 
 @pytest.mark.parametrize(
