@@ -1,7 +1,8 @@
 {{ config(materialized='ephemeral') }}
 
 {#- Accepted events that exist at as_of joined to the event and event_count rules they match:
-    event type (field '*' = every is_activity type), window_days and the filter. Ephemeral: each
+    event type (field '*' = every is_activity type) and the filter. window_days is left to the
+    consumers: the scores at as_of apply it, the score timeline turns it into an expiry time. Ephemeral: each
     rule kind aggregates it in its own model without writing tens of millions of rows.
     One row per model, rule and matching event. -#}
 
@@ -104,7 +105,6 @@ events_joined_to_rules as (
     from events
     inner join rules_by_event_type as rules
         on events.event_type = rules.event_type
-    where rules.window_days is null or events.age_days < rules.window_days
 
 ),
 
@@ -115,8 +115,10 @@ matched_events as (
         rule_id,
         kind,
         contact_id,
+        event_id,
         occurred_at,
         channel,
+        window_days,
         age_days,
         -- events of one decay step share a weight, so they are counted per step, not one by one
         case

@@ -11,6 +11,7 @@ matches as (
 
     select * from {{ ref('int_event_rule_matches') }}
     where kind = 'event_count'
+        and (window_days is null or age_days < window_days)
 
 ),
 

@@ -10,6 +10,7 @@ matches as (
 
     select * from {{ ref('int_event_rule_matches') }}
     where kind = 'event'
+        and (window_days is null or age_days < window_days)
 
 ),
 
@@ -101,7 +102,8 @@ final as (
         rule_id,
         cast(sum(matched_events) as integer) as matched_events,
         cast(sum(counted_events) as integer) as counted_events,
-        round(sum(points * decay_weight * counted_events), 2) as points,
+        -- each counted event's points are rounded to cents, so the score history adds up exactly
+        sum(round(points * decay_weight, 2) * counted_events) as points,
         min(case when counted_events > 0 then decay_weight end) < 1 as is_decayed,
         max(last_event_at) as last_event_at
     from steps_counted

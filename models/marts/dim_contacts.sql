@@ -26,12 +26,8 @@ final as (
         contact_type,
         owner_id,
         email_opt_out,
-        -- excluded contacts are scored but never become mql or sql by score (SPEC 5)
-        contact_type <> 'prospect' or email_opt_out as is_excluded,
-        case
-            when contact_type <> 'prospect' then 'contact_type: ' || contact_type
-            when email_opt_out then 'email_opt_out'
-        end as exclusion_reason,
+        is_excluded,
+        exclusion_reason,
         created_at,
         updated_at
     from contacts

@@ -1,0 +1,348 @@
+{{ config(materialized='table') }}
+
+{#- Everything that can move a contact between lifecycle stages (SPEC 5), in the order the state
+    machine reads it: created_at, the first conversion event, the moments the lifecycle score
+    qualifies for mql or sql, sales feedback, the first deal and the first won deal. Qualifying
+    moments are kept sparse: when a qualification starts to hold, and the first qualifying moment
+    after each feedback (a not_ready SQL re-enters sql there, even if the score never dipped).
+    Each trigger carries the score at that moment. One row per contact and trigger. -#}
+
+with
+
+contacts as (
+
+    select
+        contact_id,
+        created_at,
+        is_excluded
+    from {{ ref('int_contacts_accepted') }}
+    where created_at <= {{ as_of_timestamp() }}
+
+),
+
+scoring_models as (
+
+    select * from {{ ref('stg_config__scoring_models') }}
+    where is_lifecycle_model
+
+),
+
+thresholds as (
+
+    select
+        model_id,
+        max(case when stage = 'mql' then min_score end) as mql_min_score,
+        max(case when stage = 'mql' then required_rule_id end) as mql_required_rule_id,
+        max(case when stage = 'sql' then min_score end) as sql_min_score,
+        max(case when stage = 'sql' then required_rule_id end) as sql_required_rule_id
+    from {{ ref('stg_config__lifecycle_thresholds') }}
+    group by 1
+
+),
+
+timeline as (
+
+    select timeline.*
+    from {{ ref('int_lead_score_timeline') }} as timeline
+    inner join scoring_models
+        on timeline.model_id = scoring_models.model_id
+
+),
+
+feedback_actions as (
+
+    select * from {{ ref('stg_config__sales_feedback_actions') }}
+
+),
+
+stage_ranks as (
+
+    select 'subscriber' as stage, 1 as stage_rank
+    union all select 'lead', 2
+    union all select 'mql', 3
+    union all select 'sql', 4
+    union all select 'opportunity', 5
+    union all select 'customer', 6
+
+),
+
+-- excluded contacts never qualify by score
+qualification as (
+
+    select
+        timeline.contact_id,
+        timeline.changed_at,
+        timeline.total_score,
+        timeline.feedback_count,
+        thresholds.mql_min_score,
+        thresholds.mql_required_rule_id,
+        thresholds.sql_min_score,
+        thresholds.sql_required_rule_id,
+        coalesce(
+            not contacts.is_excluded
+            and timeline.total_score >= thresholds.mql_min_score
+            and (thresholds.mql_required_rule_id is null or timeline.is_mql_rule_matched),
+            false
+        ) as is_mql_qualified,
+        coalesce(
+            not contacts.is_excluded
+            and timeline.total_score >= thresholds.sql_min_score
+            and (thresholds.sql_required_rule_id is null or timeline.is_sql_rule_matched),
+            false
+        ) as is_sql_qualified,
+        timeline.feedback_count > coalesce(
+            lag(timeline.feedback_count) over (partition by timeline.contact_id order by timeline.changed_at),
+            0
+        ) as is_feedback_moment
+    from timeline
+    inner join contacts
+        on timeline.contact_id = contacts.contact_id
+    left join thresholds
+        on timeline.model_id = thresholds.model_id
+
+),
+
+qualification_changes as (
+
+    select
+        *,
+        coalesce(
+            lag(is_mql_qualified) over (partition by contact_id order by changed_at), false
+        ) as was_mql_qualified,
+        coalesce(
+            lag(is_sql_qualified) over (partition by contact_id order by changed_at), false
+        ) as was_sql_qualified,
+        -- the first qualifying moment after each feedback (not the feedback's own moment)
+        min(case when is_mql_qualified and not is_feedback_moment then changed_at end) over (
+            partition by contact_id, feedback_count
+        ) as first_mql_qualified_since_feedback_at,
+        min(case when is_sql_qualified and not is_feedback_moment then changed_at end) over (
+            partition by contact_id, feedback_count
+        ) as first_sql_qualified_since_feedback_at
+    from qualification
+
+),
+
+score_triggers as (
+
+    select
+        contact_id,
+        changed_at as triggered_at,
+        2 as trigger_order,
+        'score' as trigger_type,
+        cast(null as {{ dbt.type_string() }}) as trigger_id,
+        cast(null as {{ dbt.type_string() }}) as detail,
+        is_mql_qualified,
+        is_sql_qualified,
+        mql_min_score,
+        mql_required_rule_id,
+        sql_min_score,
+        sql_required_rule_id,
+        cast(null as integer) as to_stage_rank,
+        cast(null as {{ dbt.type_string() }}) as to_stage,
+        cast(null as boolean) as blocks_requalification
+    from qualification_changes
+    where (is_mql_qualified and not was_mql_qualified)
+        or (is_sql_qualified and not was_sql_qualified)
+        or (feedback_count > 0 and changed_at = first_mql_qualified_since_feedback_at)
+        or (feedback_count > 0 and changed_at = first_sql_qualified_since_feedback_at)
+
+),
+
+first_conversions as (
+
+    select
+        contact_id,
+        occurred_at,
+        event_type,
+        event_id,
+        row_number() over (partition by contact_id order by occurred_at, event_id) as conversion_number
+    from {{ ref('int_events_validated') }}
+    where reject_reason is null
+        and is_conversion
+        and occurred_at <= {{ as_of_timestamp() }}
+
+),
+
+deals as (
+
+    select * from {{ ref('int_deals_validated') }}
+    where reject_reason is null
+
+),
+
+first_deals as (
+
+    select
+        contact_id,
+        deal_id,
+        created_at,
+        row_number() over (partition by contact_id order by created_at, deal_id) as deal_number
+    from deals
+    where created_at <= {{ as_of_timestamp() }}
+
+),
+
+first_won_deals as (
+
+    select
+        contact_id,
+        deal_id,
+        closed_at,
+        row_number() over (partition by contact_id order by closed_at, deal_id) as won_number
+    from deals
+    where stage = 'closed_won'
+        and closed_at <= {{ as_of_timestamp() }}
+
+),
+
+feedback as (
+
+    select
+        feedback.feedback_id,
+        feedback.contact_id,
+        feedback.created_at,
+        feedback.feedback,
+        feedback.reason,
+        feedback_actions.to_stage,
+        feedback_actions.blocks_requalification,
+        stage_ranks.stage_rank as to_stage_rank
+    from {{ ref('int_sales_feedback_validated') }} as feedback
+    inner join feedback_actions
+        on feedback.feedback = feedback_actions.feedback
+    left join stage_ranks
+        on feedback_actions.to_stage = stage_ranks.stage
+    where feedback.reject_reason is null
+        and feedback.created_at <= {{ as_of_timestamp() }}
+
+),
+
+other_triggers as (
+
+    select
+        contact_id,
+        created_at as triggered_at,
+        0 as trigger_order,
+        'created' as trigger_type,
+        contact_id as trigger_id,
+        cast(null as {{ dbt.type_string() }}) as detail
+    from contacts
+
+    union all
+
+    select
+        contact_id,
+        occurred_at as triggered_at,
+        1 as trigger_order,
+        'conversion' as trigger_type,
+        event_id as trigger_id,
+        event_type as detail
+    from first_conversions
+    where conversion_number = 1
+
+    union all
+
+    select
+        contact_id,
+        created_at as triggered_at,
+        3 as trigger_order,
+        'feedback' as trigger_type,
+        feedback_id as trigger_id,
+        feedback || coalesce(': ' || reason, '') as detail
+    from feedback
+
+    union all
+
+    select
+        contact_id,
+        created_at as triggered_at,
+        4 as trigger_order,
+        'deal_created' as trigger_type,
+        deal_id as trigger_id,
+        cast(null as {{ dbt.type_string() }}) as detail
+    from first_deals
+    where deal_number = 1
+
+    union all
+
+    select
+        contact_id,
+        closed_at as triggered_at,
+        5 as trigger_order,
+        'deal_won' as trigger_type,
+        deal_id as trigger_id,
+        cast(null as {{ dbt.type_string() }}) as detail
+    from first_won_deals
+    where won_number = 1
+
+),
+
+other_triggers_moved as (
+
+    select
+        other_triggers.contact_id,
+        -- a trigger before the contact existed happens at created_at (as on the timeline)
+        case
+            when other_triggers.triggered_at < contacts.created_at then contacts.created_at
+            else other_triggers.triggered_at
+        end as triggered_at,
+        other_triggers.trigger_order,
+        other_triggers.trigger_type,
+        other_triggers.trigger_id,
+        other_triggers.detail,
+        cast(null as boolean) as is_mql_qualified,
+        cast(null as boolean) as is_sql_qualified,
+        cast(null as decimal(18, 2)) as mql_min_score,
+        cast(null as {{ dbt.type_string() }}) as mql_required_rule_id,
+        cast(null as decimal(18, 2)) as sql_min_score,
+        cast(null as {{ dbt.type_string() }}) as sql_required_rule_id,
+        feedback.to_stage_rank,
+        feedback.to_stage,
+        feedback.blocks_requalification
+    from other_triggers
+    inner join contacts
+        on other_triggers.contact_id = contacts.contact_id
+    left join feedback
+        on other_triggers.trigger_type = 'feedback'
+        and other_triggers.trigger_id = feedback.feedback_id
+
+),
+
+all_triggers as (
+
+    select * from score_triggers
+    union all
+    select * from other_triggers_moved
+
+),
+
+final as (
+
+    select
+        all_triggers.contact_id,
+        cast(row_number() over (
+            partition by all_triggers.contact_id
+            order by all_triggers.triggered_at, all_triggers.trigger_order, all_triggers.trigger_id
+        ) as integer) as trigger_number,
+        all_triggers.triggered_at,
+        all_triggers.trigger_type,
+        all_triggers.trigger_id,
+        all_triggers.detail,
+        timeline.total_score,
+        all_triggers.is_mql_qualified,
+        all_triggers.is_sql_qualified,
+        all_triggers.mql_min_score,
+        all_triggers.mql_required_rule_id,
+        all_triggers.sql_min_score,
+        all_triggers.sql_required_rule_id,
+        all_triggers.to_stage,
+        all_triggers.to_stage_rank,
+        all_triggers.blocks_requalification
+    from all_triggers
+    inner join timeline
+        on all_triggers.contact_id = timeline.contact_id
+        and all_triggers.triggered_at = timeline.changed_at
+
+)
+
+select * from final

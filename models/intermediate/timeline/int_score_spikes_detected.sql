@@ -1,0 +1,113 @@
+{{ config(materialized='table') }}
+
+{#- Score spikes (SPEC 6) of the lifecycle model: moments where the total score is at least
+    min_increase above its lowest value of the previous within_days days. At most one spike per
+    contact per within_days: the first one counts, then the first one within_days or more after it,
+    and so on. Excluded contacts get no spike alerts. One row per contact and spike. -#}
+
+with recursive
+
+spike_rule as (
+
+    select * from {{ ref('stg_config__alert_rules') }}
+    where alert_type = 'score_spike'
+
+),
+
+contacts as (
+
+    select * from {{ ref('int_contacts_accepted') }}
+    where not is_excluded
+
+),
+
+timeline as (
+
+    select
+        timeline.contact_id,
+        timeline.changed_at,
+        timeline.total_score,
+        lag(timeline.total_score) over (
+            partition by timeline.contact_id order by timeline.changed_at
+        ) as previous_total_score,
+        spike_rule.min_increase,
+        spike_rule.within_days
+    from {{ ref('int_lead_score_timeline') }} as timeline
+    inner join {{ ref('stg_config__scoring_models') }} as scoring_models
+        on timeline.model_id = scoring_models.model_id
+        and scoring_models.is_lifecycle_model
+    inner join contacts
+        on timeline.contact_id = contacts.contact_id
+    cross join spike_rule
+
+),
+
+-- the lowest score over [t - within_days, t]: the scores before each change in that span
+rises as (
+
+    select
+        contact_id,
+        changed_at,
+        total_score,
+        min_increase,
+        within_days,
+        min(previous_total_score) over (
+            partition by contact_id order by changed_at {{ frame_days_preceding('within_days') }}
+        ) as lowest_total_score
+    from timeline
+
+),
+
+candidates as (
+
+    select
+        contact_id,
+        changed_at,
+        total_score,
+        lowest_total_score,
+        within_days,
+        row_number() over (partition by contact_id order by changed_at) as candidate_number
+    from rises
+    where total_score - lowest_total_score >= min_increase
+
+),
+
+-- the first candidate at least within_days after each one: the next spike if this one counts
+with_next as (
+
+    select
+        *,
+        min(candidate_number) over (
+            partition by contact_id order by changed_at {{ frame_days_following_on('within_days') }}
+        ) as next_candidate_number
+    from candidates
+
+),
+
+spikes as (
+
+    select * from with_next
+    where candidate_number = 1
+
+    union all
+
+    select with_next.*
+    from spikes
+    inner join with_next
+        on spikes.contact_id = with_next.contact_id
+        and spikes.next_candidate_number = with_next.candidate_number
+
+),
+
+final as (
+
+    select
+        contact_id,
+        changed_at as triggered_at,
+        total_score,
+        lowest_total_score
+    from spikes
+
+)
+
+select * from final

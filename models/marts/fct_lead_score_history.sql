@@ -1,0 +1,85 @@
+{{ config(materialized='table') }}
+
+{#- End-of-day scores (SPEC 7): for every contact and model, a row per day on which the end-of-day
+    score differs from the previous day's, valid from that day until (not including) valid_to.
+    The score on day D is the row with valid_from <= D < valid_to (valid_to null: still valid).
+    The last row holds the score at as_of, which equals fct_lead_scores. -#}
+
+with
+
+timeline as (
+
+    select * from {{ ref('int_lead_score_timeline') }}
+
+),
+
+config_version as (
+
+    select config_version from {{ ref('int_scoring_config_versioned') }}
+
+),
+
+-- the state after the day's last change is the end-of-day score
+end_of_day as (
+
+    select
+        model_id,
+        contact_id,
+        cast(changed_at as date) as score_date,
+        fit_score,
+        engagement_score,
+        total_score,
+        row_number() over (
+            partition by model_id, contact_id, cast(changed_at as date) order by changed_at desc
+        ) as change_number_from_last
+    from timeline
+
+),
+
+compared as (
+
+    select
+        model_id,
+        contact_id,
+        score_date,
+        fit_score,
+        engagement_score,
+        total_score,
+        lag(fit_score) over (partition by model_id, contact_id order by score_date) as previous_fit_score,
+        lag(engagement_score) over (partition by model_id, contact_id order by score_date)
+            as previous_engagement_score,
+        lag(total_score) over (partition by model_id, contact_id order by score_date) as previous_total_score
+    from end_of_day
+    where change_number_from_last = 1
+
+),
+
+changed as (
+
+    select * from compared
+    where previous_total_score is null
+        or fit_score <> previous_fit_score
+        or engagement_score <> previous_engagement_score
+        or total_score <> previous_total_score
+
+),
+
+final as (
+
+    select
+        changed.model_id,
+        changed.contact_id,
+        changed.score_date as valid_from,
+        lead(changed.score_date) over (
+            partition by changed.model_id, changed.contact_id order by changed.score_date
+        ) as valid_to,
+        changed.fit_score,
+        changed.engagement_score,
+        changed.total_score,
+        config_version.config_version
+    from changed
+    cross join config_version
+
+)
+
+select * from final

@@ -1,0 +1,116 @@
+{{ config(materialized='table') }}
+
+{#- Every lifecycle stage entry of every contact (SPEC 5, 7): when, why, at what score, and until
+    when. Stages move forward only, except through sales feedback. Crossing mql and sql at one
+    moment records both entries at the same timestamp. One row per contact and stage entry. -#}
+
+with
+
+walked as (
+
+    select * from {{ ref('int_lifecycle_stages_walked') }}
+
+),
+
+config_version as (
+
+    select config_version from {{ ref('int_scoring_config_versioned') }}
+
+),
+
+stage_names as (
+
+    select 1 as stage_rank, 'subscriber' as stage
+    union all select 2, 'lead'
+    union all select 3, 'mql'
+    union all select 4, 'sql'
+    union all select 5, 'opportunity'
+    union all select 6, 'customer'
+
+),
+
+entries as (
+
+    -- an sql entry from below mql with the mql qualification holding records mql first
+    select
+        contact_id,
+        trigger_number,
+        0 as entry_order,
+        triggered_at,
+        trigger_type,
+        trigger_id,
+        detail,
+        total_score,
+        stage_rank_before,
+        3 as stage_rank,
+        'score ' || cast(total_score as {{ dbt.type_string() }}) || ' reached the mql threshold '
+        || cast(mql_min_score as {{ dbt.type_string() }})
+        || coalesce(' with rule ' || mql_required_rule_id || ' matched', '') as reason
+    from walked
+    where is_mql_passed
+
+    union all
+
+    select
+        contact_id,
+        trigger_number,
+        1 as entry_order,
+        triggered_at,
+        trigger_type,
+        trigger_id,
+        detail,
+        total_score,
+        case when is_mql_passed then 3 else stage_rank_before end as stage_rank_before,
+        stage_rank,
+        case trigger_type
+            when 'created' then 'contact created'
+            when 'conversion' then 'first conversion event: ' || detail
+            when 'score' then
+                'score ' || cast(total_score as {{ dbt.type_string() }}) || ' reached the '
+                || case when stage_rank = 4 then 'sql' else 'mql' end || ' threshold '
+                || cast(case when stage_rank = 4 then sql_min_score else mql_min_score end as {{ dbt.type_string() }})
+                || coalesce(
+                    ' with rule '
+                    || case when stage_rank = 4 then sql_required_rule_id else mql_required_rule_id end
+                    || ' matched',
+                    ''
+                )
+            when 'feedback' then 'sales feedback ' || detail
+            when 'deal_created' then 'deal ' || trigger_id || ' created'
+            when 'deal_won' then 'deal ' || trigger_id || ' closed won'
+        end as reason
+    from walked
+    where stage_rank <> stage_rank_before
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash("entries.contact_id || '|' || cast(entries.triggered_at as " ~ dbt.type_string()
+            ~ ") || '|' || stage_names.stage") }} as stage_entry_id,
+        entries.contact_id,
+        stage_names.stage,
+        cast(entries.stage_rank as integer) as stage_rank,
+        previous_stages.stage as previous_stage,
+        entries.triggered_at as entered_at,
+        lead(entries.triggered_at) over (
+            partition by entries.contact_id order by entries.trigger_number, entries.entry_order
+        ) as exited_at,
+        entries.trigger_type,
+        entries.reason,
+        entries.total_score as total_score_at_entry,
+        cast(row_number() over (
+            partition by entries.contact_id order by entries.trigger_number, entries.entry_order
+        ) as integer) as entry_number,
+        config_version.config_version
+    from entries
+    inner join stage_names
+        on entries.stage_rank = stage_names.stage_rank
+    left join stage_names as previous_stages
+        on entries.stage_rank_before = previous_stages.stage_rank
+    cross join config_version
+
+)
+
+select * from final
