@@ -1,0 +1,419 @@
+"""SPEC 5 lifecycle, SPEC 6 alerts and the history marts, with hand-computed timelines.
+
+One project, built once with a small configuration (as_of 2026-03-01 00:00:00):
+- fit: employee_count >= 1000 +30, a gmail address -30; engagement: demo form +50, page view +10
+  (no caps, no decay, no inactivity); min_score 0;
+- mql at 40, sql at 80 with the demo rule required; feedback sales_ready +10 -> sql,
+  not_ready -20 -> mql, unqualified -50 -> subscriber (blocks);
+- alerts: mql 168 h, sql 24 h, score_spike 48 h for +30 within 7 days; reps r1, r2 active, r3 not.
+Every contact is created 2026-01-01 00:00:00; form submissions are conversion events.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from dbt_harness import DbtProject
+
+AS_OF = "2026-03-01 00:00:00"
+
+SEEDS = {
+    "scoring_models": """
+        model_id,description,min_score,max_score,is_lifecycle_model
+        default,lifecycle test model,0,,true
+    """,
+    "scoring_groups": """
+        model_id,group_id,score_type,max_points,decay_percent,decay_period_days
+        default,fit,fit,,,
+        default,eng,engagement,,,
+    """,
+    "scoring_rules": """
+        model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
+        default,big,fit,property,employee_count,,gte,1000,,30,,,
+        default,gmail,fit,property,email,,ends_with,@gmail.com,,-30,,,
+        default,demo,eng,event,form_submission,form_id,eq,demo,,50,,,
+        default,visit,eng,event,page_view,,,,,10,,,
+    """,
+    "scoring_inactivity": """
+        model_id,days_inactive,penalty_points,resets_engagement
+    """,
+    "score_grades": """
+        model_id,dimension,band,min_points
+    """,
+    "lifecycle_thresholds": """
+        model_id,stage,min_score,required_rule_id
+        default,mql,40,
+        default,sql,80,demo
+    """,
+    "sales_feedback_actions": """
+        feedback,points,to_stage,blocks_requalification
+        sales_ready,10,sql,false
+        not_ready,-20,mql,false
+        unqualified,-50,subscriber,true
+    """,
+    "alert_rules": """
+        alert_type,sla_hours,priority,action,min_increase,within_days
+        mql,168,medium,Nurture within 7 days,,
+        sql,24,high,Call within 24 hours,,
+        score_spike,48,high,Look at what they research,30,7
+    """,
+    "sales_reps": """
+        rep_id,is_active
+        r1,true
+        r2,true
+        r3,false
+    """,
+}
+
+CONTACTS = """
+    contact_id,email,first_name,last_name,company_name,employee_count,contact_type,owner_id,created_at
+    BOTH,both@acme.com,Bo,Th,Acme,1000,,own_1,2026-01-01 00:00:00
+    NR,nr@acme.com,Nat,Ready,Acme,,,,2026-01-01 00:00:00
+    UQ,uq@acme.com,Uma,Qual,Acme,,,,2026-01-01 00:00:00
+    EMP,emp@ourco.com,Em,Ployee,OurCo,,employee,,2026-01-01 00:00:00
+    CUST,cust@buyer.com,Cus,Tomer,Buyer,,,,2026-01-01 00:00:00
+    REQ,req@acme.com,Rex,Quired,Acme,,,,2026-01-01 00:00:00
+    HR,hr@gmail.com,Hal,Raiser,,,,,2026-01-01 00:00:00
+"""
+
+
+def _events() -> str:
+    rows = [
+        "event_id,contact_id,event_type,occurred_at,form_id",
+        # BOTH: fit 30, one demo form: 30 -> 80 crosses mql and sql at once
+        "both_demo,BOTH,form_submission,2026-01-10 10:00:00,demo",
+        # NR: demo (mql), three visits (sql), not_ready, two visits (sql again)
+        "nr_demo,NR,form_submission,2026-01-05 09:00:00,demo",
+        "nr_pv1,NR,page_view,2026-01-06 09:00:00,",
+        "nr_pv2,NR,page_view,2026-01-07 09:00:00,",
+        "nr_pv3,NR,page_view,2026-01-08 09:00:00,",
+        "nr_pv4,NR,page_view,2026-01-13 10:00:00,",
+        "nr_pv5,NR,page_view,2026-01-15 10:00:00,",
+        # UQ: demo (mql), unqualified, ten visits (score 100, blocked), sales_ready
+        "uq_demo,UQ,form_submission,2026-01-05 09:00:00,demo",
+        *[f"uq_pv{day:02d},UQ,page_view,2026-01-{day:02d} 10:00:00," for day in range(10, 20)],
+        # EMP: an employee reaching 100 points
+        "emp_demo,EMP,form_submission,2026-01-05 09:00:00,demo",
+        *[f"emp_pv{day},EMP,page_view,2026-01-0{day} 09:00:00," for day in range(6, 10)],
+        "emp_pv10,EMP,page_view,2026-01-10 09:00:00,",
+        # CUST: one visit, a deal, a won deal, then a demo request as a customer
+        "cust_pv,CUST,page_view,2026-01-05 09:00:00,",
+        "cust_demo,CUST,form_submission,2026-02-10 09:00:00,demo",
+        # REQ: nine visits (mql at 40, 90 points but no demo: no sql), then the demo
+        *[f"req_pv{day},REQ,page_view,2026-01-{day:02d} 10:00:00," for day in range(2, 11)],
+        "req_demo,REQ,form_submission,2026-01-20 10:00:00,demo",
+        # HR: a gmail address (-30) asks for a demo: 20 points, a lead below mql
+        "hr_demo,HR,form_submission,2026-02-20 09:00:00,demo",
+    ]
+    return "\n".join(rows)
+
+
+SALES_FEEDBACK = """
+    feedback_id,contact_id,feedback,reason,rep_id,created_at
+    nr_f1,NR,not_ready,no budget,r1,2026-01-10 09:00:00
+    uq_f1,UQ,unqualified,student,r1,2026-01-07 09:00:00
+    uq_f2,UQ,sales_ready,funded now,r1,2026-02-01 09:00:00
+"""
+
+DEALS = """
+    deal_id,contact_id,stage,amount,created_at,closed_at
+    d1,CUST,closed_won,5000,2026-01-10 00:00:00,2026-02-01 00:00:00
+"""
+
+
+def ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject(tmp_path_factory.mktemp("lifecycle") / "project")
+    for name, text in SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw("contacts", CONTACTS)
+    project.write_raw("events", _events())
+    project.write_raw("sales_feedback", SALES_FEEDBACK)
+    project.write_raw("deals", DEALS)
+    project.build(vars={"as_of": AS_OF, "hand_raiser_rule_ids": ["demo"]})
+    return project
+
+
+def stages(project: DbtProject, contact_id: str) -> list[tuple]:
+    return project.query(
+        "select stage, entered_at, trigger_type, total_score_at_entry "
+        f"from main.fct_lifecycle_stage_history where contact_id = '{contact_id}' "
+        "order by entry_number"
+    )
+
+
+def lead_score(project: DbtProject, contact_id: str) -> dict:
+    rows = project.query_dict(
+        f"select * from main.fct_lead_scores where contact_id = '{contact_id}'"
+    )
+    assert len(rows) == 1
+    return rows[0]
+
+
+def alerts(project: DbtProject, contact_id: str) -> list[tuple]:
+    return project.query(
+        "select alert_type, triggered_at, owner_id, due_at, is_open, total_score_at_trigger "
+        f"from main.fct_sales_alerts where contact_id = '{contact_id}' "
+        "order by triggered_at, alert_type"
+    )
+
+
+def test_crossing_mql_and_sql_in_one_event_records_both(lifecycle: DbtProject) -> None:
+    at = ts("2026-01-10 10:00:00")
+    assert stages(lifecycle, "BOTH") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("30.00")),
+        ("lead", at, "conversion", Decimal("80.00")),
+        ("mql", at, "score", Decimal("80.00")),
+        ("sql", at, "score", Decimal("80.00")),
+    ]
+    row = lead_score(lifecycle, "BOTH")
+    assert row["lifecycle_stage"] == "sql"
+    assert row["became_mql_at"] == row["became_sql_at"] == at
+    reasons = lifecycle.query(
+        "select reason from main.fct_lifecycle_stage_history "
+        "where contact_id = 'BOTH' and stage in ('mql', 'sql') order by entry_number"
+    )
+    assert reasons == [
+        ("score 80.00 reached the mql threshold 40.00",),
+        ("score 80.00 reached the sql threshold 80.00 with rule demo matched",),
+    ]
+
+
+def test_not_ready_demotes_to_mql_and_re_enrols_when_the_score_qualifies_again(
+    lifecycle: DbtProject,
+) -> None:
+    # 50 (demo) -> 60, 70, 80 (sql) -> not_ready -20 = 60 (mql) -> 70 -> 80 (sql again)
+    assert stages(lifecycle, "NR") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-05 09:00:00"), "score", Decimal("50.00")),
+        ("sql", ts("2026-01-08 09:00:00"), "score", Decimal("80.00")),
+        ("mql", ts("2026-01-10 09:00:00"), "feedback", Decimal("60.00")),
+        ("sql", ts("2026-01-15 10:00:00"), "score", Decimal("80.00")),
+    ]
+    row = lead_score(lifecycle, "NR")
+    assert row["lifecycle_stage"] == "sql"
+    assert row["total_score"] == Decimal("80.00")
+    assert row["became_mql_at"] == ts("2026-01-05 09:00:00")
+    assert row["latest_mql_at"] == ts("2026-01-10 09:00:00")
+    assert row["became_sql_at"] == ts("2026-01-08 09:00:00")
+    assert row["latest_sql_at"] == ts("2026-01-15 10:00:00")
+
+
+def test_unqualified_lead_keeps_earning_points_but_stays_until_sales_ready(
+    lifecycle: DbtProject,
+) -> None:
+    # after unqualified (0 points) ten visits reach 100 >= sql, but requalification is blocked
+    assert stages(lifecycle, "UQ") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-05 09:00:00"), "score", Decimal("50.00")),
+        ("subscriber", ts("2026-01-07 09:00:00"), "feedback", Decimal("0.00")),
+        ("sql", ts("2026-02-01 09:00:00"), "feedback", Decimal("110.00")),
+    ]
+    assert lead_score(lifecycle, "UQ")["total_score"] == Decimal("110.00")
+
+
+def test_excluded_contact_is_scored_but_never_qualifies_by_score(lifecycle: DbtProject) -> None:
+    assert stages(lifecycle, "EMP") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+    ]
+    row = lead_score(lifecycle, "EMP")
+    assert (row["total_score"], row["is_excluded"], row["lifecycle_stage"]) == (
+        Decimal("100.00"),
+        True,
+        "lead",
+    )
+    assert alerts(lifecycle, "EMP") == []
+
+
+def test_customer_who_never_was_an_mql(lifecycle: DbtProject) -> None:
+    assert stages(lifecycle, "CUST") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("opportunity", ts("2026-01-10 00:00:00"), "deal_created", Decimal("10.00")),
+        ("customer", ts("2026-02-01 00:00:00"), "deal_won", Decimal("10.00")),
+    ]
+    row = lead_score(lifecycle, "CUST")
+    # the demo request after becoming a customer scores (60) but does not move the stage
+    assert row["total_score"] == Decimal("60.00")
+    assert row["became_mql_at"] is None and row["became_sql_at"] is None
+    assert row["became_customer_at"] == ts("2026-02-01 00:00:00")
+
+
+def test_required_rule_holds_back_sql_until_it_is_matched(lifecycle: DbtProject) -> None:
+    # visits alone reach 90 by 2026-01-10 but sql needs the demo rule: sql at the demo (140)
+    assert stages(lifecycle, "REQ") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("mql", ts("2026-01-05 10:00:00"), "score", Decimal("40.00")),
+        ("sql", ts("2026-01-20 10:00:00"), "score", Decimal("140.00")),
+    ]
+    row = lead_score(lifecycle, "REQ")
+    assert row["became_lead_at"] is None  # the conversion came after mql: no back-fill
+
+
+def test_alerts_entries_spikes_owners_sla_and_open_state(lifecycle: DbtProject) -> None:
+    # round-robin over active reps r1, r2 for unowned contacts by first alert:
+    # REQ (01-04 10:00) r1, NR (01-05 09:00) r2, UQ (01-05 09:00, after NR by id) r1, CUST r2
+    assert alerts(lifecycle, "BOTH") == [
+        (
+            "mql",
+            ts("2026-01-10 10:00:00"),
+            "own_1",
+            ts("2026-01-17 10:00:00"),
+            False,
+            Decimal("80.00"),
+        ),
+        (
+            "score_spike",
+            ts("2026-01-10 10:00:00"),
+            "own_1",
+            ts("2026-01-12 10:00:00"),
+            True,
+            Decimal("80.00"),
+        ),
+        (
+            "sql",
+            ts("2026-01-10 10:00:00"),
+            "own_1",
+            ts("2026-01-11 10:00:00"),
+            True,
+            Decimal("80.00"),
+        ),
+    ]
+    assert alerts(lifecycle, "NR") == [
+        (
+            "mql",
+            ts("2026-01-05 09:00:00"),
+            "r2",
+            ts("2026-01-12 09:00:00"),
+            False,
+            Decimal("50.00"),
+        ),
+        (
+            "score_spike",
+            ts("2026-01-05 09:00:00"),
+            "r2",
+            ts("2026-01-07 09:00:00"),
+            False,
+            Decimal("50.00"),
+        ),
+        (
+            "sql",
+            ts("2026-01-08 09:00:00"),
+            "r2",
+            ts("2026-01-09 09:00:00"),
+            False,
+            Decimal("80.00"),
+        ),
+        (
+            "mql",
+            ts("2026-01-10 09:00:00"),
+            "r2",
+            ts("2026-01-17 09:00:00"),
+            False,
+            Decimal("60.00"),
+        ),
+        ("sql", ts("2026-01-15 10:00:00"), "r2", ts("2026-01-16 10:00:00"), True, Decimal("80.00")),
+    ]
+    # spikes at most once per 7 days: 01-05 (0 -> 50), 01-12 10:00 (0 -> 30), 01-19 (20 -> 100)
+    assert [row[:3] for row in alerts(lifecycle, "UQ")] == [
+        ("mql", ts("2026-01-05 09:00:00"), "r1"),
+        ("score_spike", ts("2026-01-05 09:00:00"), "r1"),
+        ("score_spike", ts("2026-01-12 10:00:00"), "r1"),
+        ("score_spike", ts("2026-01-19 10:00:00"), "r1"),
+        ("sql", ts("2026-02-01 09:00:00"), "r1"),
+    ]
+    assert [row[:3] for row in alerts(lifecycle, "REQ")] == [
+        ("score_spike", ts("2026-01-04 10:00:00"), "r1"),
+        ("mql", ts("2026-01-05 10:00:00"), "r1"),
+        ("score_spike", ts("2026-01-20 10:00:00"), "r1"),
+        ("sql", ts("2026-01-20 10:00:00"), "r1"),
+    ]
+    assert [row[:3] for row in alerts(lifecycle, "CUST")] == [
+        ("score_spike", ts("2026-02-10 09:00:00"), "r2"),
+    ]
+    assert alerts(lifecycle, "HR") == []
+
+
+def test_alert_ids_are_stable_across_rebuilds(tmp_path_factory: pytest.TempPathFactory) -> None:
+    project = DbtProject(tmp_path_factory.mktemp("alert_ids") / "project")
+    for name, text in SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw("contacts", CONTACTS)
+    project.write_raw("events", _events())
+    project.write_raw("sales_feedback", SALES_FEEDBACK)
+    project.write_raw("deals", DEALS)
+    marts = [
+        "fct_sales_alerts",
+        "fct_lifecycle_stage_history",
+        "fct_lead_score_history",
+        "rpt_missed_opportunities",
+    ]
+
+    def snapshot() -> dict[str, list[tuple]]:
+        return {
+            mart: sorted(project.query(f"select * from main.{mart}"), key=str) for mart in marts
+        }
+
+    project.build(vars={"as_of": AS_OF})
+    first = snapshot()
+    project.build(vars={"as_of": AS_OF})
+    assert snapshot() == first
+    # a later as_of adds alerts but keeps the ids of the earlier ones
+    project.build(vars={"as_of": "2026-01-12 00:00:00"})
+    early_ids = {row[0] for row in project.query("select alert_id from main.fct_sales_alerts")}
+    assert early_ids and early_ids <= {row[0] for row in first["fct_sales_alerts"]}
+
+
+def test_missed_opportunities(lifecycle: DbtProject) -> None:
+    rows = lifecycle.query(
+        "select contact_id, issue_type, lifecycle_stage, owner_id, due_at "
+        "from main.rpt_missed_opportunities order by contact_id"
+    )
+    assert rows == [
+        ("HR", "hand_raiser_below_mql", "lead", None, None),
+        ("NR", "unowned_sql_past_sla", "sql", None, ts("2026-01-16 10:00:00")),
+        ("REQ", "unowned_sql_past_sla", "sql", None, ts("2026-01-21 10:00:00")),
+        ("UQ", "unowned_sql_past_sla", "sql", None, ts("2026-02-02 09:00:00")),
+    ]
+
+
+def test_score_history_end_of_day_intervals(lifecycle: DbtProject) -> None:
+    rows = lifecycle.query(
+        "select valid_from, valid_to, total_score from main.fct_lead_score_history "
+        "where contact_id = 'NR' order by valid_from"
+    )
+    days = [date(2026, 1, d) for d in (1, 5, 6, 7, 8, 10, 13, 15)]
+    totals = [0, 50, 60, 70, 80, 60, 70, 80]
+    assert rows == [
+        (day, days[i + 1] if i + 1 < len(days) else None, Decimal(f"{total}.00"))
+        for i, (day, total) in enumerate(zip(days, totals, strict=True))
+    ]
+
+
+def test_config_version_is_on_every_row_and_changes_with_the_config(
+    lifecycle: DbtProject,
+) -> None:
+    versions = lifecycle.query(
+        "select distinct config_version from main.fct_lead_scores "
+        "union select distinct config_version from main.fct_lifecycle_stage_history "
+        "union select distinct config_version from main.fct_lead_score_history "
+        "union select distinct config_version from main.fct_sales_alerts"
+    )
+    assert len(versions) == 1 and len(versions[0][0]) == 12
+    lifecycle.write_seed(
+        "lifecycle_thresholds",
+        SEEDS["lifecycle_thresholds"].replace("default,mql,40,", "default,mql,45,"),
+    )
+    vars_ = {"as_of": AS_OF, "hand_raiser_rule_ids": ["demo"]}
+    assert lifecycle.dbt("seed", vars=vars_).returncode == 0
+    assert lifecycle.dbt("run", "-s", "int_scoring_config_versioned", vars=vars_).returncode == 0
+    changed = lifecycle.query("select config_version from main.int_scoring_config_versioned")
+    assert changed[0][0] != versions[0][0]
