@@ -18,17 +18,6 @@ config_version as (
 
 ),
 
-stage_names as (
-
-    select 1 as stage_rank, 'subscriber' as stage
-    union all select 2, 'lead'
-    union all select 3, 'mql'
-    union all select 4, 'sql'
-    union all select 5, 'opportunity'
-    union all select 6, 'customer'
-
-),
-
 entries as (
 
     -- an sql entry from below mql with the mql qualification holding records mql first
@@ -65,16 +54,19 @@ entries as (
         case trigger_type
             when 'created' then 'contact created'
             when 'conversion' then 'first conversion event: ' || detail
-            when 'score' then
-                'score ' || cast(total_score as {{ dbt.type_string() }}) || ' reached the '
-                || case when stage_rank = 4 then 'sql' else 'mql' end || ' threshold '
-                || cast(case when stage_rank = 4 then sql_min_score else mql_min_score end as {{ dbt.type_string() }})
-                || coalesce(
-                    ' with rule '
-                    || case when stage_rank = 4 then sql_required_rule_id else mql_required_rule_id end
-                    || ' matched',
-                    ''
-                )
+            when 'score'
+                then
+                    'score ' || cast(total_score as {{ dbt.type_string() }}) || ' reached the '
+                    || case when stage_rank = 4 then 'sql' else 'mql' end || ' threshold '
+                    || cast(
+                        case when stage_rank = 4 then sql_min_score else mql_min_score end as {{ dbt.type_string() }}
+                    )
+                    || coalesce(
+                        ' with rule '
+                        || case when stage_rank = 4 then sql_required_rule_id else mql_required_rule_id end
+                        || ' matched',
+                        ''
+                    )
             when 'feedback' then 'sales feedback ' || detail
             when 'deal_created' then 'deal ' || trigger_id || ' created'
             when 'deal_won' then 'deal ' || trigger_id || ' closed won'
@@ -88,11 +80,11 @@ final as (
 
     select
         {{ dbt.hash("entries.contact_id || '|' || cast(entries.triggered_at as " ~ dbt.type_string()
-            ~ ") || '|' || stage_names.stage") }} as stage_entry_id,
+            ~ ") || '|' || cast(entries.stage_rank as " ~ dbt.type_string() ~ ")") }} as stage_entry_id,
         entries.contact_id,
-        stage_names.stage,
+        {{ lifecycle_stage_name('entries.stage_rank') }} as stage,
         cast(entries.stage_rank as integer) as stage_rank,
-        previous_stages.stage as previous_stage,
+        {{ lifecycle_stage_name('entries.stage_rank_before') }} as previous_stage,
         entries.triggered_at as entered_at,
         lead(entries.triggered_at) over (
             partition by entries.contact_id order by entries.trigger_number, entries.entry_order
@@ -105,10 +97,6 @@ final as (
         ) as integer) as entry_number,
         config_version.config_version
     from entries
-    inner join stage_names
-        on entries.stage_rank = stage_names.stage_rank
-    left join stage_names as previous_stages
-        on entries.stage_rank_before = previous_stages.stage_rank
     cross join config_version
 
 )

@@ -54,7 +54,7 @@ feedback as (
     from {{ ref('int_sales_feedback_validated') }}
     where reject_reason is null
         and created_at <= {{ as_of_timestamp() }}
-    group by 1
+    group by contact_id
 
 ),
 
@@ -70,7 +70,7 @@ last_entries as (
         contact_id,
         max(entered_at) as last_entered_at
     from stage_history
-    group by 1
+    group by contact_id
 
 ),
 

@@ -314,12 +314,30 @@ running as (
         model_id,
         contact_id,
         changed_at,
-        {%- for column in ['fit', 'engagement', 'penalty', 'reset', 'adjustment', 'feedback',
-                           'mql_rule', 'sql_rule'] %}
-        sum({{ column }}_change) over (
+        sum(fit_change) over (
             partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        ) as running_fit,
+        sum(engagement_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_engagement,
+        sum(penalty_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_penalty,
+        sum(reset_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_reset,
+        sum(adjustment_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_adjustment,
+        sum(feedback_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_feedback,
+        sum(mql_rule_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_mql_rule,
+        sum(sql_rule_change) over (
+            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        ) as running_sql_rule
     from changes_by_time
 
 ),

@@ -44,18 +44,18 @@ walked as (
                 then case when walked.stage_rank = 1 and not walked.is_blocked then 2 else walked.stage_rank end
             when triggers.trigger_type = 'score'
                 then case
-                    when walked.is_blocked or walked.stage_rank >= 4 then walked.stage_rank
-                    when triggers.is_sql_qualified then 4
-                    when triggers.is_mql_qualified and walked.stage_rank < 3 then 3
-                    else walked.stage_rank
-                end
+                        when walked.is_blocked or walked.stage_rank >= 4 then walked.stage_rank
+                        when triggers.is_sql_qualified then 4
+                        when triggers.is_mql_qualified and walked.stage_rank < 3 then 3
+                        else walked.stage_rank
+                    end
             when triggers.trigger_type = 'feedback'
                 then case
-                    when walked.stage_rank >= 5 or triggers.to_stage_rank is null then walked.stage_rank
-                    when triggers.to_stage_rank < walked.stage_rank then triggers.to_stage_rank
-                    when triggers.to_stage_rank >= 4 then triggers.to_stage_rank
-                    else walked.stage_rank
-                end
+                        when walked.stage_rank >= 5 or triggers.to_stage_rank is null then walked.stage_rank
+                        when triggers.to_stage_rank < walked.stage_rank then triggers.to_stage_rank
+                        when triggers.to_stage_rank >= 4 then triggers.to_stage_rank
+                        else walked.stage_rank
+                    end
             when triggers.trigger_type = 'deal_created'
                 then case when walked.stage_rank < 5 then 5 else walked.stage_rank end
             when triggers.trigger_type = 'deal_won' then 6

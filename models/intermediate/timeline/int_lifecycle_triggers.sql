@@ -55,17 +55,6 @@ feedback_actions as (
 
 ),
 
-stage_ranks as (
-
-    select 'subscriber' as stage, 1 as stage_rank
-    union all select 'lead', 2
-    union all select 'mql', 3
-    union all select 'sql', 4
-    union all select 'opportunity', 5
-    union all select 'customer', 6
-
-),
-
 -- excluded contacts never qualify by score
 qualification as (
 
@@ -206,12 +195,10 @@ feedback as (
         feedback.reason,
         feedback_actions.to_stage,
         feedback_actions.blocks_requalification,
-        stage_ranks.stage_rank as to_stage_rank
+        {{ lifecycle_stage_rank('feedback_actions.to_stage') }} as to_stage_rank
     from {{ ref('int_sales_feedback_validated') }} as feedback
     inner join feedback_actions
         on feedback.feedback = feedback_actions.feedback
-    left join stage_ranks
-        on feedback_actions.to_stage = stage_ranks.stage
     where feedback.reject_reason is null
         and feedback.created_at <= {{ as_of_timestamp() }}
 

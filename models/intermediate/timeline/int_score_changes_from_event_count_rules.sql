@@ -183,7 +183,7 @@ value_changes as (
         union all
         select * from island_changes
     ) as all_changes
-    group by 1, 2, 3, 4
+    group by model_id, rule_id, contact_id, changed_at
 
 ),
 

@@ -38,8 +38,25 @@ rules as (
 -- 1..999: the decay steps an event can go through (a weight reaches 0 after 100 / decay_percent)
 digits as (
 
-    select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-    union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
+    select 0 as digit
+    union all
+    select 1
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
+    union all
+    select 6
+    union all
+    select 7
+    union all
+    select 8
+    union all
+    select 9
 
 ),
 
@@ -158,7 +175,7 @@ decays as (
         spans.stops_counting_at
     from decaying_spans as spans
     inner join decay_steps
-        on decay_steps.decay_step <= spans.last_decay_step
+        on spans.last_decay_step >= decay_steps.decay_step
 
 ),
 
@@ -187,8 +204,8 @@ stops as (
         -round(points * case
             when decay_percent is null or decay_period_days is null then 1
             else greatest(0, 1 - decay_percent * 0.01 * floor(
-                {{ age_in_days('occurred_at', 'stops_counting_at') }} / decay_period_days
-            ))
+                    {{ age_in_days('occurred_at', 'stops_counting_at') }} / decay_period_days
+                ))
         end, 2) as points_change
     from counted_spans
     where stops_counting_at <= {{ as_of_timestamp() }}

@@ -30,8 +30,10 @@ timeline as (
         lag(timeline.total_score) over (
             partition by timeline.contact_id order by timeline.changed_at
         ) as previous_total_score,
+        {{ epoch_microseconds('timeline.changed_at') }} as changed_at_us,
         spike_rule.min_increase,
-        spike_rule.within_days
+        spike_rule.within_days,
+        spike_rule.within_days * 86400000000 as within_us
     from {{ ref('int_lead_score_timeline') }} as timeline
     inner join {{ ref('stg_config__scoring_models') }} as scoring_models
         on timeline.model_id = scoring_models.model_id
@@ -50,9 +52,10 @@ rises as (
         changed_at,
         total_score,
         min_increase,
-        within_days,
+        changed_at_us,
+        within_us,
         min(previous_total_score) over (
-            partition by contact_id order by changed_at {{ frame_days_preceding('within_days') }}
+            partition by contact_id order by changed_at_us range between within_us preceding and current row
         ) as lowest_total_score
     from timeline
 
@@ -65,7 +68,8 @@ candidates as (
         changed_at,
         total_score,
         lowest_total_score,
-        within_days,
+        changed_at_us,
+        within_us,
         row_number() over (partition by contact_id order by changed_at) as candidate_number
     from rises
     where total_score - lowest_total_score >= min_increase
@@ -78,7 +82,7 @@ with_next as (
     select
         *,
         min(candidate_number) over (
-            partition by contact_id order by changed_at {{ frame_days_following_on('within_days') }}
+            partition by contact_id order by changed_at_us range between within_us following and unbounded following
         ) as next_candidate_number
     from candidates
 

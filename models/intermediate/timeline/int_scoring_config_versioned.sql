@@ -23,18 +23,18 @@ seed_hashes as (
 
     {%- for seed_name, relation, column_texts in seed_hashes %}
 
-    select
-        '{{ seed_name }}' as seed_name,
+        select
+            '{{ seed_name }}' as seed_name,
         {{ dbt.hash(dbt.listagg(
             (column_texts | join(" || '|' || ")) if column_texts else "''",
             "'\\n'",
             "order by " ~ ((column_texts | join(" || '|' || ")) if column_texts else "1")
         )) }} as content_hash
-    from {{ relation }}
-    {%- if not loop.last %}
+        from {{ relation }}
+        {%- if not loop.last %}
 
-    union all
-    {%- endif %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

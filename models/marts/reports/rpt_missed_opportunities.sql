@@ -39,10 +39,10 @@ hand_raises as (
         last_event_at
     from {{ ref('int_rule_points_from_events') }}
     where rule_id in (
-        {%- for rule_id in var('hand_raiser_rule_ids') -%}
-            '{{ rule_id }}'{{ ', ' if not loop.last }}
-        {%- endfor -%}
-    )
+            {%- for rule_id in var('hand_raiser_rule_ids') -%}
+                '{{ rule_id }}'{{ ', ' if not loop.last }}
+            {%- endfor -%}
+        )
 
 ),
 
