@@ -11,11 +11,16 @@ Every contact is created 2026-01-01 00:00:00; form submissions are conversion ev
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from dbt_harness import DbtProject
+from dbt_harness import REPO_ROOT, DbtProject
 
 AS_OF = "2026-03-01 00:00:00"
 
@@ -396,6 +401,69 @@ def test_score_history_end_of_day_intervals(lifecycle: DbtProject) -> None:
         (day, days[i + 1] if i + 1 < len(days) else None, Decimal(f"{total}.00"))
         for i, (day, total) in enumerate(zip(days, totals, strict=True))
     ]
+
+
+EXPORT_SCRIPT = REPO_ROOT / "scripts" / "export_alerts.py"
+
+
+def run_export(project: DbtProject, out_dir: Path, crash_at: str | None = None) -> int:
+    env = {**os.environ}
+    env.pop("LEAD_SCORING_EXPORT_CRASH_AT", None)
+    if crash_at:
+        env["LEAD_SCORING_EXPORT_CRASH_AT"] = crash_at
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(EXPORT_SCRIPT),
+            "--database",
+            str(project.db_path),
+            "--out-dir",
+            str(out_dir),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return completed.returncode
+
+
+def exported_ids(out_dir: Path) -> list[str]:
+    return [
+        json.loads(line)["alert_id"]
+        for batch in sorted(out_dir.glob("alerts-*.jsonl"))
+        for line in batch.read_text().splitlines()
+    ]
+
+
+@pytest.mark.parametrize("crash_at", ["before_pending", "before_commit", "after_commit"])
+def test_alert_export_never_sends_twice_or_loses_alerts(
+    lifecycle: DbtProject, tmp_path: Path, crash_at: str
+) -> None:
+    all_ids = sorted(
+        row[0] for row in lifecycle.query("select alert_id from main.fct_sales_alerts")
+    )
+    assert len(all_ids) == 18  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1
+    out_dir = tmp_path / "alerts"
+    assert run_export(lifecycle, out_dir, crash_at=crash_at) == 70  # killed mid-way
+    assert run_export(lifecycle, out_dir) == 0
+    assert run_export(lifecycle, out_dir) == 0  # nothing new: no second file
+    assert sorted(exported_ids(out_dir)) == all_ids
+    assert len(list(out_dir.glob("alerts-*.jsonl"))) == 1
+    assert not list(out_dir.glob("*.tmp"))
+    first = json.loads(next(out_dir.glob("alerts-*.jsonl")).read_text().splitlines()[0])
+    assert {"alert_id", "contact_id", "alert_type", "owner_id", "due_at", "is_open"} <= set(first)
+
+
+def test_alert_export_after_a_consumer_took_the_file_away(
+    lifecycle: DbtProject, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "alerts"
+    assert run_export(lifecycle, out_dir, crash_at="after_commit") == 70
+    for batch in out_dir.glob("alerts-*.jsonl"):  # a downstream tool consumed the batch
+        batch.unlink()
+    assert run_export(lifecycle, out_dir) == 0
+    assert exported_ids(out_dir) == []  # committed before the crash: not sent again
 
 
 def test_config_version_is_on_every_row_and_changes_with_the_config(

@@ -1,0 +1,175 @@
+"""Export the sales alerts that are new since the previous export as a JSON Lines file.
+
+Each run writes the alerts of fct_sales_alerts whose alert_id was never exported before to
+`<out-dir>/alerts-<UTC time>.jsonl` (one JSON object per alert, oldest first) for downstream tools
+(CRM tasks, Slack, email), and remembers the exported ids in `<out-dir>/.export_state/`.
+
+Crash safety (nothing sent twice, nothing lost), whatever moment the process dies:
+1. the batch is written to a temp file and fsynced;
+2. it is recorded as pending (with its alert ids; written to a temp file, fsynced, renamed);
+3. the temp file is renamed into place: the rename is the commit;
+4. its ids are appended to the exported-ids ledger and the pending record is removed.
+On start, a pending batch is settled first: if its temp file is still there the rename never
+happened (the batch is dropped and exported again now); otherwise it was committed (its ids go to
+the ledger, even if a consumer already took the file away). A temp file without a pending record
+never began to commit and is removed.
+
+Usage: .venv/bin/python scripts/export_alerts.py [--database lead_scoring.duckdb]
+       [--out-dir exports/alerts] [--triggered-after "2026-01-01 00:00:00"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+STATE_DIR = ".export_state"
+LEDGER = "exported_alert_ids.txt"
+PENDING = "pending.json"
+ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    fsync_dir(path.parent)
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for tests: die right here, like a killed process (no cleanup)."""
+    if os.environ.get("LEAD_SCORING_EXPORT_CRASH_AT") == name:
+        os._exit(70)
+
+
+def read_ledger(state_dir: Path) -> set[str]:
+    path = state_dir / LEDGER
+    if not path.exists():
+        return set()
+    # a line cut short by a crash is not an id; its batch is settled again from pending.json
+    return {line for line in path.read_text().split("\n") if ALERT_ID.match(line)}
+
+
+def append_to_ledger(state_dir: Path, alert_ids: list[str]) -> None:
+    with open(state_dir / LEDGER, "a", encoding="utf-8") as file:
+        file.write("".join(f"\n{alert_id}\n" for alert_id in alert_ids))
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def settle_pending(state_dir: Path, out_dir: Path) -> str | None:
+    """Finish or roll back the batch an interrupted run left; returns what was done."""
+    pending_path = state_dir / PENDING
+    if not pending_path.exists():
+        return None
+    pending = json.loads(pending_path.read_text())
+    batch = out_dir / pending["file"]
+    temporary = batch.with_name(batch.name + ".tmp")
+    if temporary.exists():
+        temporary.unlink()
+        outcome = f"rolled back unfinished batch {batch.name}"
+    else:
+        append_to_ledger(state_dir, pending["alert_ids"])
+        outcome = f"settled committed batch {batch.name}"
+    pending_path.unlink()
+    fsync_dir(state_dir)
+    return outcome
+
+
+def to_json(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def new_alerts(database: Path, exported: set[str], triggered_after: str | None) -> list[dict]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        where = "where triggered_at > cast(? as timestamp)" if triggered_after else ""
+        cursor = connection.execute(
+            f"select * from main.fct_sales_alerts {where} order by triggered_at, alert_id",
+            [triggered_after] if triggered_after else [],
+        )
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [
+        {name: to_json(value) for name, value in row.items()}
+        for row in rows
+        if row["alert_id"] not in exported
+    ]
+
+
+def export(database: Path, out_dir: Path, triggered_after: str | None) -> tuple[Path | None, int]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_dir = out_dir / STATE_DIR
+    state_dir.mkdir(exist_ok=True)
+    outcome = settle_pending(state_dir, out_dir)
+    if outcome:
+        print(outcome)
+    # a temp batch without a pending record never started to commit: drop it
+    for orphan in out_dir.glob("alerts-*.jsonl.tmp"):
+        orphan.unlink()
+    alerts = new_alerts(database, read_ledger(state_dir), triggered_after)
+    if not alerts:
+        return None, 0
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    batch = out_dir / f"alerts-{stamp}.jsonl"
+    alert_ids = [alert["alert_id"] for alert in alerts]
+    temporary = batch.with_name(batch.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as file:
+        for alert in alerts:
+            file.write(json.dumps(alert, sort_keys=True) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    crash_point("before_pending")
+    # pending is recorded only once the temp file exists: while it is there, nothing is committed
+    write_atomically(state_dir / PENDING, json.dumps({"file": batch.name, "alert_ids": alert_ids}))
+    crash_point("before_commit")
+    os.replace(temporary, batch)
+    fsync_dir(out_dir)
+    crash_point("after_commit")
+    append_to_ledger(state_dir, alert_ids)
+    (state_dir / PENDING).unlink()
+    fsync_dir(state_dir)
+    return batch, len(alerts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", type=Path, default=Path("lead_scoring.duckdb"))
+    parser.add_argument("--out-dir", type=Path, default=Path("exports/alerts"))
+    parser.add_argument(
+        "--triggered-after",
+        help="skip alerts triggered at or before this UTC time (e.g. for a first export)",
+    )
+    args = parser.parse_args(argv)
+    if not args.database.exists():
+        print(f"error: database {args.database} not found (run dbt build first)", file=sys.stderr)
+        return 2
+    batch, count = export(args.database, args.out_dir, args.triggered_after)
+    print(f"exported {count} new alert(s)" + (f" to {batch}" if batch else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
