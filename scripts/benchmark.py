@@ -99,10 +99,10 @@ def one_query_scores(db_path: Path, manifest_path: Path, raw_dir: Path) -> dict:
                 f"create view {catalog}.main.{node['name']} as {compiled.read_text()}"
             )
 
-    create("model.lead_scoring.fct_lead_scores")
+    create("model.lead_scoring.int_lead_scores_computed")
     start = time.perf_counter()
     contacts, total = connection.execute(
-        "select count(*), sum(total_score) from main.fct_lead_scores "
+        "select count(*), sum(total_score) from main.int_lead_scores_computed "
         "where model_id = (select model_id from main_config.scoring_models "
         "where is_lifecycle_model)"
     ).fetchall()[0]
@@ -122,25 +122,41 @@ def one_query_scores(db_path: Path, manifest_path: Path, raw_dir: Path) -> dict:
     return {"one_query_seconds": round(seconds, 1), "scan_floor_seconds": round(floor_seconds, 1)}
 
 
-def run_scale(name: str, contacts: int, events_per_contact: int, out_dir: Path) -> dict:
+def slowest_models(run_results_path: Path, top: int = 8) -> list[list]:
+    """[model, seconds] of the slowest models of the last dbt command (threads overlap)."""
+    results = json.loads(run_results_path.read_text())["results"]
+    timed = [
+        [r["unique_id"].split(".")[-1], round(r["execution_time"], 1)]
+        for r in results
+        if r["unique_id"].startswith("model.")
+    ]
+    return sorted(timed, key=lambda item: -item[1])[:top]
+
+
+def run_scale(
+    name: str, contacts: int, events_per_contact: int, out_dir: Path, reuse_data: bool = False
+) -> dict:
     raw_dir = out_dir / f"raw_{name}"
     db_path = out_dir / f"bench_{name}.duckdb"
-    shutil.rmtree(raw_dir, ignore_errors=True)
     db_path.unlink(missing_ok=True)
-    generate = measure(
-        [
-            str(BIN / "python"),
-            "scripts/generate_demo_data.py",
-            "--contacts",
-            str(contacts),
-            "--events-per-contact",
-            str(events_per_contact),
-            "--end-date",
-            END_DATE,
-            "--out",
-            str(raw_dir),
-        ]
-    )
+    if reuse_data and (raw_dir / "events.parquet").exists():
+        generate = {"seconds": None, "peak_rss_mb": None}
+    else:
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        generate = measure(
+            [
+                str(BIN / "python"),
+                "scripts/generate_demo_data.py",
+                "--contacts",
+                str(contacts),
+                "--events-per-contact",
+                str(events_per_contact),
+                "--end-date",
+                END_DATE,
+                "--out",
+                str(raw_dir),
+            ]
+        )
     events = duckdb.sql(
         f"select count(*) from read_parquet('{raw_dir}/events*.parquet')"
     ).fetchall()[0][0]
@@ -148,6 +164,7 @@ def run_scale(name: str, contacts: int, events_per_contact: int, out_dir: Path) 
     dbt_vars = json.dumps({"raw_data_path": str(raw_dir), "as_of": AS_OF})
     build = measure([str(BIN / "dbt"), "build", "--vars", dbt_vars], env)
     run = measure([str(BIN / "dbt"), "run", "--vars", dbt_vars], env)
+    slowest = slowest_models(ROOT / "target" / "run_results.json")
     references = one_query_scores(db_path, ROOT / "target" / "manifest.json", raw_dir)
     result = {
         "scale": name,
@@ -156,11 +173,18 @@ def run_scale(name: str, contacts: int, events_per_contact: int, out_dir: Path) 
         "generate": generate,
         "dbt_build": build,
         "dbt_run": run,
+        "slowest_models_in_run": slowest,
         **references,
         "duckdb_file_mb": round(db_path.stat().st_size / 2**20),
     }
     print(json.dumps(result), flush=True)
     return result
+
+
+def timing(measured: dict) -> str:
+    if measured["seconds"] is None:
+        return "(reused)"
+    return f"{measured['seconds']} s, {measured['peak_rss_mb']:,} MB"
 
 
 def markdown(results: list[dict]) -> str:
@@ -175,12 +199,14 @@ def markdown(results: list[dict]) -> str:
     for r in results:
         lines.append(
             f"| {r['contacts']:,} contacts | {r['raw_events']:,} "
-            f"| {r['generate']['seconds']} s, {r['generate']['peak_rss_mb']:,} MB "
-            f"| {r['dbt_build']['seconds']} s, {r['dbt_build']['peak_rss_mb']:,} MB "
-            f"| {r['dbt_run']['seconds']} s, {r['dbt_run']['peak_rss_mb']:,} MB "
+            f"| {timing(r['generate'])} "
+            f"| {timing(r['dbt_build'])} | {timing(r['dbt_run'])} "
             f"| {r['one_query_seconds']} s | {r['scan_floor_seconds']} s "
             f"| {r['duckdb_file_mb']:,} MB |"
         )
+    for r in results:
+        slowest = ", ".join(f"{model} {seconds} s" for model, seconds in r["slowest_models_in_run"])
+        lines.append(f"\nSlowest models of `dbt run` at {r['contacts']:,} contacts: {slowest}.")
     return "\n".join(lines)
 
 
@@ -189,10 +215,15 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", choices=sorted(SCALES), default=["100k", "1m"])
     parser.add_argument("--out-dir", type=Path, default=Path("/tmp/lead_scoring_benchmark"))
     parser.add_argument("--keep", action="store_true", help="keep the generated data and databases")
+    parser.add_argument(
+        "--reuse-data", action="store_true", help="reuse raw data kept by an earlier --keep run"
+    )
     args = parser.parse_args()
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    results = [run_scale(scale, *SCALES[scale], args.out_dir) for scale in args.scales]
+    results = [
+        run_scale(scale, *SCALES[scale], args.out_dir, args.reuse_data) for scale in args.scales
+    ]
     (args.out_dir / "benchmark.json").write_text(json.dumps(results, indent=2))
     print(markdown(results))
     if not args.keep:

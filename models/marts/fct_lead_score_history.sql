@@ -19,8 +19,8 @@ config_version as (
 
 ),
 
--- the state after the day's last change is the end-of-day score
-end_of_day as (
+-- the day's last change holds the end-of-day score
+compared as (
 
     select
         model_id,
@@ -29,28 +29,12 @@ end_of_day as (
         fit_score,
         engagement_score,
         total_score,
-        row_number() over (
-            partition by model_id, contact_id, cast(changed_at as date) order by changed_at desc
-        ) as change_number_from_last
-    from timeline
-
-),
-
-compared as (
-
-    select
-        model_id,
-        contact_id,
-        score_date,
-        fit_score,
-        engagement_score,
-        total_score,
-        lag(fit_score) over (partition by model_id, contact_id order by score_date) as previous_fit_score,
-        lag(engagement_score) over (partition by model_id, contact_id order by score_date)
+        lag(fit_score) over (partition by model_id, contact_id order by changed_at) as previous_fit_score,
+        lag(engagement_score) over (partition by model_id, contact_id order by changed_at)
             as previous_engagement_score,
-        lag(total_score) over (partition by model_id, contact_id order by score_date) as previous_total_score
-    from end_of_day
-    where change_number_from_last = 1
+        lag(total_score) over (partition by model_id, contact_id order by changed_at) as previous_total_score
+    from timeline
+    where is_last_of_day
 
 ),
 

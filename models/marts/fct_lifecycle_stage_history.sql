@@ -79,8 +79,13 @@ entries as (
 final as (
 
     select
-        {{ dbt.hash("entries.contact_id || '|' || cast(entries.triggered_at as " ~ dbt.type_string()
-            ~ ") || '|' || cast(entries.stage_rank as " ~ dbt.type_string() ~ ")") }} as stage_entry_id,
+        -- what caused the entry names it: two entries of one stage can share a moment (feedback
+        -- dated before created_at moves to created_at)
+        {{ dbt.hash(
+            "entries.contact_id || '|' || cast(entries.triggered_at as " ~ dbt.type_string() ~ ") || '|' || "
+            ~ "entries.trigger_type || '|' || coalesce(entries.trigger_id, '') || '|' || "
+            ~ "cast(entries.stage_rank as " ~ dbt.type_string() ~ ")"
+        ) }} as stage_entry_id,
         entries.contact_id,
         {{ lifecycle_stage_name('entries.stage_rank') }} as stage,
         cast(entries.stage_rank as integer) as stage_rank,

@@ -1,7 +1,8 @@
 {{ config(materialized='table') }}
 
 {#- Sales alerts (SPEC 6): one per entry into mql or sql (re-enrolments included) and one per score
-    spike. The alert id is a hash of contact, type and moment, so re-runs never duplicate an alert.
+    spike. The alert id is a hash of the stage entry (contact, moment, cause, stage) or of the
+    spike (contact, moment), so re-runs never duplicate an alert.
     Owner: the contact's owner, else the active sales reps in rep_id order, round-robin over the
     unowned contacts in order of their first alert (a contact keeps one rep). An alert is open until
     the contact moves to another stage or sales gives feedback after it. One row per alert. -#}
@@ -77,6 +78,7 @@ last_entries as (
 raised as (
 
     select
+        {{ dbt.hash("'alert|' || stage_entry_id") }} as alert_id,
         contact_id,
         stage as alert_type,
         entered_at as triggered_at,
@@ -89,6 +91,9 @@ raised as (
     union all
 
     select
+        {{ dbt.hash(
+            "'alert|' || contact_id || '|score_spike|' || cast(triggered_at as " ~ dbt.type_string() ~ ")"
+        ) }} as alert_id,
         contact_id,
         'score_spike' as alert_type,
         triggered_at,
@@ -127,8 +132,7 @@ round_robin as (
 final as (
 
     select
-        {{ dbt.hash("raised.contact_id || '|' || raised.alert_type || '|' || cast(raised.triggered_at as "
-            ~ dbt.type_string() ~ ")") }} as alert_id,
+        raised.alert_id as alert_id,
         raised.contact_id,
         raised.alert_type,
         raised.triggered_at,

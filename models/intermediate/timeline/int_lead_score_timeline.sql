@@ -177,7 +177,8 @@ all_changes as (
         0 as adjustment_change,
         0 as feedback_change,
         0 as mql_rule_change,
-        0 as sql_rule_change
+        0 as sql_rule_change,
+        1 as is_marker
     from contacts
     cross join scoring_models
 
@@ -194,7 +195,8 @@ all_changes as (
         0 as adjustment_change,
         0 as feedback_change,
         0 as mql_rule_change,
-        0 as sql_rule_change
+        0 as sql_rule_change,
+        0 as is_marker
     from capped_changes
 
     union all
@@ -210,7 +212,8 @@ all_changes as (
         0 as adjustment_change,
         0 as feedback_change,
         0 as mql_rule_change,
-        0 as sql_rule_change
+        0 as sql_rule_change,
+        0 as is_marker
     from inactivity_changes
 
     union all
@@ -226,7 +229,8 @@ all_changes as (
         feedback.points as adjustment_change,
         1 as feedback_change,
         0 as mql_rule_change,
-        0 as sql_rule_change
+        0 as sql_rule_change,
+        0 as is_marker
     from feedback
     cross join lifecycle_model
 
@@ -243,7 +247,8 @@ all_changes as (
         0 as adjustment_change,
         0 as feedback_change,
         case when stage = 'mql' then match_change else 0 end as mql_rule_change,
-        case when stage = 'sql' then match_change else 0 end as sql_rule_change
+        case when stage = 'sql' then match_change else 0 end as sql_rule_change,
+        0 as is_marker
     from required_rule_changes
 
     union all
@@ -260,7 +265,8 @@ all_changes as (
         0 as adjustment_change,
         0 as feedback_change,
         0 as mql_rule_change,
-        0 as sql_rule_change
+        0 as sql_rule_change,
+        1 as is_marker
     from (
         select
             contact_id,
@@ -305,6 +311,17 @@ changes_by_time as (
     inner join contacts
         on all_changes.contact_id = contacts.contact_id
     group by 1, 2, 3
+    -- a moment is kept when something changes (opposite changes at one moment cancel out) or a
+    -- lifecycle trigger happens, so the set of moments does not depend on the order of equal times
+    having max(all_changes.is_marker) = 1
+        or sum(all_changes.fit_change) <> 0
+        or sum(all_changes.engagement_change) <> 0
+        or sum(all_changes.penalty_change) <> 0
+        or sum(all_changes.reset_change) <> 0
+        or sum(all_changes.adjustment_change) <> 0
+        or sum(all_changes.feedback_change) <> 0
+        or sum(all_changes.mql_rule_change) <> 0
+        or sum(all_changes.sql_rule_change) <> 0
 
 ),
 
@@ -337,7 +354,8 @@ running as (
         ) as running_mql_rule,
         sum(sql_rule_change) over (
             partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_sql_rule
+        ) as running_sql_rule,
+        lead(changed_at) over (partition by model_id, contact_id order by changed_at) as next_changed_at
     from changes_by_time
 
 ),
@@ -364,7 +382,10 @@ scored as (
         scoring_models.max_score,
         cast(running.running_feedback as integer) as feedback_count,
         running.running_mql_rule > 0 as is_mql_rule_matched,
-        running.running_sql_rule > 0 as is_sql_rule_matched
+        running.running_sql_rule > 0 as is_sql_rule_matched,
+        -- the last change of a day gives the end-of-day score (fct_lead_score_history)
+        running.next_changed_at is null
+        or cast(running.next_changed_at as date) <> cast(running.changed_at as date) as is_last_of_day
     from running
     inner join scoring_models
         on running.model_id = scoring_models.model_id
@@ -393,7 +414,8 @@ final as (
         ) as total_score,
         feedback_count,
         is_mql_rule_matched,
-        is_sql_rule_matched
+        is_sql_rule_matched,
+        is_last_of_day
     from scored
 
 )

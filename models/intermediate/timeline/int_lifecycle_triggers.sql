@@ -78,16 +78,38 @@ qualification as (
             and timeline.total_score >= thresholds.sql_min_score
             and (thresholds.sql_required_rule_id is null or timeline.is_sql_rule_matched),
             false
-        ) as is_sql_qualified,
-        timeline.feedback_count > coalesce(
-            lag(timeline.feedback_count) over (partition by timeline.contact_id order by timeline.changed_at),
-            0
-        ) as is_feedback_moment
+        ) as is_sql_qualified
     from timeline
     inner join contacts
         on timeline.contact_id = contacts.contact_id
     left join thresholds
         on timeline.model_id = thresholds.model_id
+
+),
+
+-- most contacts never qualify: the windows below only read the moments of those who do
+qualifying_contacts as (
+
+    select contact_id
+    from qualification
+    group by contact_id
+    having max(case when is_mql_qualified or is_sql_qualified then 1 else 0 end) = 1
+
+),
+
+qualification_of_qualifying_contacts as (
+
+    select
+        qualification.*,
+        qualification.feedback_count > coalesce(
+            lag(qualification.feedback_count) over (
+                partition by qualification.contact_id order by qualification.changed_at
+            ),
+            0
+        ) as is_feedback_moment
+    from qualification
+    inner join qualifying_contacts
+        on qualification.contact_id = qualifying_contacts.contact_id
 
 ),
 
@@ -108,7 +130,7 @@ qualification_changes as (
         min(case when is_sql_qualified and not is_feedback_moment then changed_at end) over (
             partition by contact_id, feedback_count
         ) as first_sql_qualified_since_feedback_at
-    from qualification
+    from qualification_of_qualifying_contacts
 
 ),
 

@@ -1,9 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Fit and raw engagement over time: the point changes of every rule kind (property rules at
     created_at, event and event_count rules as they happen), moved to created_at when they happen
     before the contact exists, summed per group and capped at the group's max_points at every
-    change. One row per model, contact and change time. -#}
+    change. Changes at one moment are not merged (the timeline sums them): capping a running total
+    telescopes, so the capped changes of one moment add up to the right total in any order.
+    One row per model, contact, group and rule change. -#}
 
 with
 
@@ -94,11 +96,10 @@ group_changes as (
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
         end as changed_at,
-        sum(rule_changes.points_change) as points_change
+        rule_changes.points_change
     from rule_changes
     inner join contacts
         on rule_changes.contact_id = contacts.contact_id
-    group by 1, 2, 3, 4
 
 ),
 
@@ -154,12 +155,10 @@ final as (
         model_id,
         contact_id,
         changed_at,
-        cast(sum(case when score_type = 'fit' then points_change else 0 end) as decimal(18, 2)) as fit_change,
-        cast(sum(case when score_type = 'engagement' then points_change else 0 end) as decimal(18, 2))
-            as engagement_change
+        case when score_type = 'fit' then points_change else 0 end as fit_change,
+        case when score_type = 'engagement' then points_change else 0 end as engagement_change
     from capped_group_changes
-    group by 1, 2, 3
-    having sum(case when points_change <> 0 then 1 else 0 end) > 0
+    where points_change <> 0
 
 )
 

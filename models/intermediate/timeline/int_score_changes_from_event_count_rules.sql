@@ -16,10 +16,22 @@ matches as (
 
 ),
 
+-- rules that count the same thing (event type, filter, window, aggregate: e.g. 2-5 visits and
+-- 6+ visits) share one aggregate, computed for the first of them (the signature rule)
 rules as (
 
-    select * from {{ ref('stg_config__scoring_rules') }}
+    select
+        *,
+        first_value(model_id) over signature as signature_model_id,
+        first_value(rule_id) over signature as signature_rule_id
+    from {{ ref('stg_config__scoring_rules') }}
     where kind = 'event_count'
+    window signature as (
+        partition by
+            field, filter_attribute, filter_operator, filter_value_text, filter_value_number,
+            filter_value_low, filter_value_high, window_days, aggregate
+        order by model_id, rule_id
+    )
 
 ),
 
@@ -52,6 +64,8 @@ counted_values as (
     inner join rules
         on matches.model_id = rules.model_id
         and matches.rule_id = rules.rule_id
+    where rules.model_id = rules.signature_model_id
+        and rules.rule_id = rules.signature_rule_id
 
 ),
 
@@ -168,22 +182,14 @@ island_changes as (
 
 ),
 
+-- changes at the same moment need no merging: their effects on the condition add up
 value_changes as (
 
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        changed_at,
-        sum(value_change) as value_change
-    from (
-        select * from count_changes
-        union all
-        select * from distinct_firsts
-        union all
-        select * from island_changes
-    ) as all_changes
-    group by model_id, rule_id, contact_id, changed_at
+    select * from count_changes
+    union all
+    select * from distinct_firsts
+    union all
+    select * from island_changes
 
 ),
 
@@ -204,8 +210,8 @@ running_values as (
 held as (
 
     select
-        running_values.model_id,
-        running_values.rule_id,
+        rules.model_id,
+        rules.rule_id,
         running_values.contact_id,
         running_values.changed_at,
         rules.points,
@@ -222,8 +228,8 @@ held as (
         ) }} then 1 else 0 end as was_held
     from running_values
     inner join rules
-        on running_values.model_id = rules.model_id
-        and running_values.rule_id = rules.rule_id
+        on running_values.model_id = rules.signature_model_id
+        and running_values.rule_id = rules.signature_rule_id
 
 ),
 

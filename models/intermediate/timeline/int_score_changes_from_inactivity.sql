@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Inactivity over time: after each is_activity event (or created_at, before the first one) the
     steps of scoring_inactivity are reached one by one (penalty and reset switch on at
@@ -24,9 +24,10 @@ inactivity_steps as (
 
 ),
 
+-- equal times need no dedup: between them the gap is 0, which reaches no step
 activity_times as (
 
-    select distinct
+    select
         contact_id,
         occurred_at as anchored_at
     from {{ ref('int_events_validated') }}

@@ -21,25 +21,45 @@ contacts as (
 
 ),
 
-timeline as (
+lifecycle_timeline as (
 
-    select
-        timeline.contact_id,
-        timeline.changed_at,
-        timeline.total_score,
-        lag(timeline.total_score) over (
-            partition by timeline.contact_id order by timeline.changed_at
-        ) as previous_total_score,
-        {{ epoch_microseconds('timeline.changed_at') }} as changed_at_us,
-        spike_rule.min_increase,
-        spike_rule.within_days,
-        spike_rule.within_days * 86400000000 as within_us
+    select timeline.*
     from {{ ref('int_lead_score_timeline') }} as timeline
     inner join {{ ref('stg_config__scoring_models') }} as scoring_models
         on timeline.model_id = scoring_models.model_id
         and scoring_models.is_lifecycle_model
+
+),
+
+-- a contact whose score never spans min_increase cannot spike: the windows skip it
+spanning_contacts as (
+
+    select lifecycle_timeline.contact_id
+    from lifecycle_timeline
     inner join contacts
-        on timeline.contact_id = contacts.contact_id
+        on lifecycle_timeline.contact_id = contacts.contact_id
+    cross join spike_rule
+    group by lifecycle_timeline.contact_id
+    having max(lifecycle_timeline.total_score) - min(lifecycle_timeline.total_score) >= min(spike_rule.min_increase)
+
+),
+
+timeline as (
+
+    select
+        lifecycle_timeline.contact_id,
+        lifecycle_timeline.changed_at,
+        lifecycle_timeline.total_score,
+        lag(lifecycle_timeline.total_score) over (
+            partition by lifecycle_timeline.contact_id order by lifecycle_timeline.changed_at
+        ) as previous_total_score,
+        {{ epoch_microseconds('lifecycle_timeline.changed_at') }} as changed_at_us,
+        spike_rule.min_increase,
+        spike_rule.within_days,
+        spike_rule.within_days * 86400000000 as within_us
+    from lifecycle_timeline
+    inner join spanning_contacts
+        on lifecycle_timeline.contact_id = spanning_contacts.contact_id
     cross join spike_rule
 
 ),
