@@ -1,11 +1,11 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 
 {#- Fit and raw engagement over time: the point changes of every rule kind (property rules at
     created_at, event and event_count rules as they happen), moved to created_at when they happen
     before the contact exists, summed per group and capped at the group's max_points at every
-    change. Changes at one moment are not merged (the timeline sums them): capping a running total
-    telescopes, so the capped changes of one moment add up to the right total in any order.
-    One row per model, contact, group and rule change. -#}
+    change. Changes at one moment are capped one by one in any order: capping a running total
+    telescopes, so they add up to the right total for that moment. One row per model, contact and
+    change time (a net change of 0 is kept; the timeline drops it). -#}
 
 with
 
@@ -155,10 +155,10 @@ final as (
         model_id,
         contact_id,
         changed_at,
-        case when score_type = 'fit' then points_change else 0 end as fit_change,
-        case when score_type = 'engagement' then points_change else 0 end as engagement_change
+        sum(case when score_type = 'fit' then points_change else 0 end) as fit_change,
+        sum(case when score_type = 'engagement' then points_change else 0 end) as engagement_change
     from capped_group_changes
-    where points_change <> 0
+    group by model_id, contact_id, changed_at
 
 )
 

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 
 {#- Inactivity over time: after each is_activity event (or created_at, before the first one) the
     steps of scoring_inactivity are reached one by one (penalty and reset switch on at

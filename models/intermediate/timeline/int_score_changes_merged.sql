@@ -1,0 +1,325 @@
+{{ config(materialized='table') }}
+
+{#- Every change of a score's inputs, merged per moment: capped fit and engagement changes,
+    inactivity steps, sales-feedback points and counts, the required rules of mql / sql starting or
+    stopping to match, and the lifecycle triggers (created, first conversion, deals) that need a
+    moment of their own. Changes before created_at happen at created_at. A moment is kept only when
+    something changes or a trigger happens. One row per model, contact and moment. -#}
+
+with
+
+contacts as (
+
+    select
+        contact_id,
+        created_at
+    from {{ ref('int_contacts_accepted') }}
+    where created_at <= {{ as_of_timestamp() }}
+
+),
+
+scoring_models as (
+
+    select * from {{ ref('stg_config__scoring_models') }}
+
+),
+
+thresholds as (
+
+    select * from {{ ref('stg_config__lifecycle_thresholds') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('stg_config__scoring_rules') }}
+
+),
+
+capped_changes as (
+
+    select * from {{ ref('int_score_changes_capped') }}
+
+),
+
+inactivity_changes as (
+
+    select * from {{ ref('int_score_changes_from_inactivity') }}
+
+),
+
+feedback as (
+
+    select * from {{ ref('int_sales_feedback_validated') }}
+    where reject_reason is null
+        and created_at <= {{ as_of_timestamp() }}
+
+),
+
+conversions as (
+
+    select
+        contact_id,
+        min(occurred_at) as converted_at
+    from {{ ref('int_events_validated') }}
+    where reject_reason is null
+        and is_conversion
+        and occurred_at <= {{ as_of_timestamp() }}
+    group by 1
+
+),
+
+deals as (
+
+    select * from {{ ref('int_deals_validated') }}
+    where reject_reason is null
+
+),
+
+lifecycle_model as (
+
+    select model_id from scoring_models
+    where is_lifecycle_model
+
+),
+
+-- the rules mql / sql require, and when they start and stop being matched
+required_rules as (
+
+    select
+        thresholds.model_id,
+        thresholds.stage,
+        rules.rule_id,
+        rules.kind,
+        rules.window_days
+    from thresholds
+    inner join rules
+        on thresholds.model_id = rules.model_id
+        and thresholds.required_rule_id = rules.rule_id
+
+),
+
+required_rule_changes as (
+
+    select
+        required_rules.model_id,
+        required_rules.stage,
+        matches.contact_id,
+        matches.occurred_at as changed_at,
+        1 as match_change
+    from {{ ref('int_event_rule_matches') }} as matches
+    inner join required_rules
+        on matches.model_id = required_rules.model_id
+        and matches.rule_id = required_rules.rule_id
+    where required_rules.kind = 'event'
+
+    union all
+
+    select
+        required_rules.model_id,
+        required_rules.stage,
+        matches.contact_id,
+        {{ dbt.dateadd('day', 'required_rules.window_days', 'matches.occurred_at') }} as changed_at,
+        -1 as match_change
+    from {{ ref('int_event_rule_matches') }} as matches
+    inner join required_rules
+        on matches.model_id = required_rules.model_id
+        and matches.rule_id = required_rules.rule_id
+    where required_rules.kind = 'event'
+        and required_rules.window_days is not null
+        and {{ dbt.dateadd('day', 'required_rules.window_days', 'matches.occurred_at') }}
+        <= {{ as_of_timestamp() }}
+
+    union all
+
+    select
+        required_rules.model_id,
+        required_rules.stage,
+        changes.contact_id,
+        changes.changed_at,
+        changes.is_held_change as match_change
+    from {{ ref('int_score_changes_from_event_count_rules') }} as changes
+    inner join required_rules
+        on changes.model_id = required_rules.model_id
+        and changes.rule_id = required_rules.rule_id
+
+    union all
+
+    select
+        required_rules.model_id,
+        required_rules.stage,
+        contacts.contact_id,
+        contacts.created_at as changed_at,
+        1 as match_change
+    from {{ ref('int_rule_points_from_properties') }} as matches
+    inner join required_rules
+        on matches.model_id = required_rules.model_id
+        and matches.rule_id = required_rules.rule_id
+    inner join contacts
+        on matches.contact_id = contacts.contact_id
+
+),
+
+all_changes as (
+
+    -- every contact starts at created_at
+    select
+        scoring_models.model_id,
+        contacts.contact_id,
+        contacts.created_at as changed_at,
+        0 as fit_change,
+        0 as engagement_change,
+        0 as penalty_change,
+        0 as reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        1 as is_marker
+    from contacts
+    cross join scoring_models
+
+    union all
+
+    select
+        model_id,
+        contact_id,
+        changed_at,
+        fit_change,
+        engagement_change,
+        0 as penalty_change,
+        0 as reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        0 as is_marker
+    from capped_changes
+
+    union all
+
+    select
+        model_id,
+        contact_id,
+        changed_at,
+        0 as fit_change,
+        0 as engagement_change,
+        penalty_change,
+        reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        0 as is_marker
+    from inactivity_changes
+
+    union all
+
+    select
+        lifecycle_model.model_id,
+        feedback.contact_id,
+        feedback.created_at as changed_at,
+        0 as fit_change,
+        0 as engagement_change,
+        0 as penalty_change,
+        0 as reset_change,
+        feedback.points as adjustment_change,
+        1 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        0 as is_marker
+    from feedback
+    cross join lifecycle_model
+
+    union all
+
+    select
+        model_id,
+        contact_id,
+        changed_at,
+        0 as fit_change,
+        0 as engagement_change,
+        0 as penalty_change,
+        0 as reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        case when stage = 'mql' then match_change else 0 end as mql_rule_change,
+        case when stage = 'sql' then match_change else 0 end as sql_rule_change,
+        0 as is_marker
+    from required_rule_changes
+
+    union all
+
+    -- lifecycle triggers without a score change still need their moment on the timeline
+    select
+        lifecycle_model.model_id,
+        triggers.contact_id,
+        triggers.changed_at,
+        0 as fit_change,
+        0 as engagement_change,
+        0 as penalty_change,
+        0 as reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        1 as is_marker
+    from (
+        select
+            contact_id,
+            converted_at as changed_at
+        from conversions
+        union all
+        select
+            contact_id,
+            created_at as changed_at
+        from deals
+        where created_at <= {{ as_of_timestamp() }}
+        union all
+        select
+            contact_id,
+            closed_at as changed_at
+        from deals
+        where stage = 'closed_won'
+            and closed_at <= {{ as_of_timestamp() }}
+    ) as triggers
+    cross join lifecycle_model
+
+),
+
+changes_by_time as (
+
+    select
+        all_changes.model_id,
+        all_changes.contact_id,
+        case
+            when all_changes.changed_at < contacts.created_at then contacts.created_at
+            else all_changes.changed_at
+        end as changed_at,
+        sum(all_changes.fit_change) as fit_change,
+        sum(all_changes.engagement_change) as engagement_change,
+        sum(all_changes.penalty_change) as penalty_change,
+        sum(all_changes.reset_change) as reset_change,
+        sum(all_changes.adjustment_change) as adjustment_change,
+        sum(all_changes.feedback_change) as feedback_change,
+        sum(all_changes.mql_rule_change) as mql_rule_change,
+        sum(all_changes.sql_rule_change) as sql_rule_change
+    from all_changes
+    inner join contacts
+        on all_changes.contact_id = contacts.contact_id
+    group by 1, 2, 3
+    -- a moment is kept when something changes (opposite changes at one moment cancel out) or a
+    -- lifecycle trigger happens, so the set of moments does not depend on the order of equal times
+    having max(all_changes.is_marker) = 1
+        or sum(all_changes.fit_change) <> 0
+        or sum(all_changes.engagement_change) <> 0
+        or sum(all_changes.penalty_change) <> 0
+        or sum(all_changes.reset_change) <> 0
+        or sum(all_changes.adjustment_change) <> 0
+        or sum(all_changes.feedback_change) <> 0
+        or sum(all_changes.mql_rule_change) <> 0
+        or sum(all_changes.sql_rule_change) <> 0
+
+)
+
+select * from changes_by_time
