@@ -27,32 +27,49 @@ running as (
         model_id,
         contact_id,
         changed_at,
-        sum(fit_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_fit,
-        sum(engagement_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_engagement,
-        sum(penalty_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_penalty,
-        sum(reset_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_reset,
-        sum(adjustment_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_adjustment,
-        sum(feedback_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_feedback,
-        sum(mql_rule_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_mql_rule,
-        sum(sql_rule_change) over (
-            partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
-        ) as running_sql_rule,
-        lead(changed_at) over (partition by model_id, contact_id order by changed_at) as next_changed_at
+        sum(fit_change) over changes_so_far as running_fit,
+        sum(engagement_change) over changes_so_far as running_engagement,
+        sum(penalty_change) over changes_so_far as running_penalty,
+        sum(reset_change) over changes_so_far as running_reset,
+        sum(adjustment_change) over changes_so_far as running_adjustment,
+        sum(feedback_change) over changes_so_far as running_feedback,
+        sum(mql_rule_change) over changes_so_far as running_mql_rule,
+        sum(sql_rule_change) over changes_so_far as running_sql_rule,
+        sum(is_marker) over changes_so_far as running_markers,
+        lead(changed_at) over (partition by model_id, contact_id order by changed_at) as next_row_changed_at
     from changes_by_time
+    window changes_so_far as (
+        partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+    )
+
+),
+
+-- the last row of a moment holds the state after everything that happened at that moment
+moments as (
+
+    select * from running
+    where next_row_changed_at is null or next_row_changed_at <> changed_at
+
+),
+
+-- a moment whose changes cancel out (e.g. a condition flipping on and off at one timestamp) is
+-- kept for the end-of-day history but flagged: the lifecycle reads only moments with a change
+moments_compared as (
+
+    select
+        *,
+        lead(changed_at) over same_contact as next_changed_at,
+        lag(running_markers) over same_contact as previous_markers,
+        lag(running_fit) over same_contact as previous_fit,
+        lag(running_engagement) over same_contact as previous_engagement,
+        lag(running_penalty) over same_contact as previous_penalty,
+        lag(running_reset) over same_contact as previous_reset,
+        lag(running_adjustment) over same_contact as previous_adjustment,
+        lag(running_feedback) over same_contact as previous_feedback,
+        lag(running_mql_rule) over same_contact as previous_mql_rule,
+        lag(running_sql_rule) over same_contact as previous_sql_rule
+    from moments
+    window same_contact as (partition by model_id, contact_id order by changed_at)
 
 ),
 
@@ -79,10 +96,21 @@ scored as (
         cast(running.running_feedback as integer) as feedback_count,
         running.running_mql_rule > 0 as is_mql_rule_matched,
         running.running_sql_rule > 0 as is_sql_rule_matched,
-        -- the last change of a day gives the end-of-day score (fct_lead_score_history)
+        -- the last moment of a day gives the end-of-day score (fct_lead_score_history)
         running.next_changed_at is null
-        or cast(running.next_changed_at as date) <> cast(running.changed_at as date) as is_last_of_day
-    from running
+        or cast(running.next_changed_at as date) <> cast(running.changed_at as date) as is_last_of_day,
+        running.previous_markers is null
+        or running.running_markers <> running.previous_markers
+        or running.running_fit <> running.previous_fit
+        or running.running_engagement <> running.previous_engagement
+        or running.running_penalty <> running.previous_penalty
+        or running.running_reset <> running.previous_reset
+        or running.running_adjustment <> running.previous_adjustment
+        or running.running_feedback <> running.previous_feedback
+        or running.running_mql_rule <> running.previous_mql_rule
+        or running.running_sql_rule <> running.previous_sql_rule
+            as has_change
+    from moments_compared as running
     inner join scoring_models
         on running.model_id = scoring_models.model_id
 
@@ -111,7 +139,8 @@ final as (
         feedback_count,
         is_mql_rule_matched,
         is_sql_rule_matched,
-        is_last_of_day
+        is_last_of_day,
+        has_change
     from scored
 
 )

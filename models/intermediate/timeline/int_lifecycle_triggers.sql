@@ -46,6 +46,8 @@ timeline as (
     from {{ ref('int_lead_score_timeline') }} as timeline
     inner join scoring_models
         on timeline.model_id = scoring_models.model_id
+    -- moments whose changes cancel out exist only by the order of equal timestamps: skip them
+    where timeline.has_change
 
 ),
 

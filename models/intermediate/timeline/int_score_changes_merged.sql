@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
-{#- Every change of a score's inputs, merged per moment: capped fit and engagement changes,
+{#- Every change of a score's inputs in one stream (a view): capped fit and engagement changes,
     inactivity steps, sales-feedback points and counts, the required rules of mql / sql starting or
-    stopping to match, and the lifecycle triggers (created, first conversion, deals) that need a
-    moment of their own. Changes before created_at happen at created_at. A moment is kept only when
-    something changes or a trigger happens. One row per model, contact and moment. -#}
+    stopping to match, and markers for the lifecycle triggers (created, first conversion, deals)
+    that need a moment of their own. Changes before created_at happen at created_at. Not merged per
+    moment here: a hash aggregate over tens of millions of wide rows does not fit in memory, the
+    timeline's running sums need no merging. One row per change. -#}
 
 with
 
@@ -296,29 +297,18 @@ changes_by_time as (
             when all_changes.changed_at < contacts.created_at then contacts.created_at
             else all_changes.changed_at
         end as changed_at,
-        sum(all_changes.fit_change) as fit_change,
-        sum(all_changes.engagement_change) as engagement_change,
-        sum(all_changes.penalty_change) as penalty_change,
-        sum(all_changes.reset_change) as reset_change,
-        sum(all_changes.adjustment_change) as adjustment_change,
-        sum(all_changes.feedback_change) as feedback_change,
-        sum(all_changes.mql_rule_change) as mql_rule_change,
-        sum(all_changes.sql_rule_change) as sql_rule_change
+        all_changes.fit_change,
+        all_changes.engagement_change,
+        all_changes.penalty_change,
+        all_changes.reset_change,
+        all_changes.adjustment_change,
+        all_changes.feedback_change,
+        all_changes.mql_rule_change,
+        all_changes.sql_rule_change,
+        all_changes.is_marker
     from all_changes
     inner join contacts
         on all_changes.contact_id = contacts.contact_id
-    group by 1, 2, 3
-    -- a moment is kept when something changes (opposite changes at one moment cancel out) or a
-    -- lifecycle trigger happens, so the set of moments does not depend on the order of equal times
-    having max(all_changes.is_marker) = 1
-        or sum(all_changes.fit_change) <> 0
-        or sum(all_changes.engagement_change) <> 0
-        or sum(all_changes.penalty_change) <> 0
-        or sum(all_changes.reset_change) <> 0
-        or sum(all_changes.adjustment_change) <> 0
-        or sum(all_changes.feedback_change) <> 0
-        or sum(all_changes.mql_rule_change) <> 0
-        or sum(all_changes.sql_rule_change) <> 0
 
 )
 

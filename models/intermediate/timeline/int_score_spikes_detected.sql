@@ -28,6 +28,7 @@ lifecycle_timeline as (
     inner join {{ ref('stg_config__scoring_models') }} as scoring_models
         on timeline.model_id = scoring_models.model_id
         and scoring_models.is_lifecycle_model
+    where timeline.has_change
 
 ),
 
