@@ -44,6 +44,7 @@ select
     coalesce(contacts.job_title, '') as job_title,
     coalesce(contacts.company_name, '') as company,
     coalesce(top_leads.grade, '') as grade,
+    coalesce(top_leads.lifecycle_stage, '') as stage,
     top_leads.total_score,
     top_leads.fit_score,
     top_leads.engagement_score,
@@ -63,7 +64,18 @@ def top_leads(db_path: Path, model_id: str | None, limit: int) -> list[tuple]:
 
 
 def format_table(rows: list[tuple]) -> str:
-    headers = ["contact", "name", "title", "company", "grade", "score", "fit", "eng", "why"]
+    headers = [
+        "contact",
+        "name",
+        "title",
+        "company",
+        "grade",
+        "stage",
+        "score",
+        "fit",
+        "eng",
+        "why",
+    ]
     body = [
         [
             contact,
@@ -71,12 +83,13 @@ def format_table(rows: list[tuple]) -> str:
             title[:26],
             company[:20],
             grade,
+            stage,
             f"{total:.2f}",
             f"{fit:.2f}",
             f"{engagement:.2f}",
             reasons,
         ]
-        for _, contact, name, title, company, grade, total, fit, engagement, reasons in rows
+        for _, contact, name, title, company, grade, stage, total, fit, engagement, reasons in rows
     ]
     widths = [
         max(len(str(cell)) for cell in column) for column in zip(headers, *body, strict=False)
