@@ -132,7 +132,7 @@ round_robin as (
 final as (
 
     select
-        raised.alert_id as alert_id,
+        raised.alert_id,
         raised.contact_id,
         raised.alert_type,
         raised.triggered_at,

@@ -36,7 +36,7 @@ thresholds as (
         max(case when stage = 'sql' then min_score end) as sql_min_score,
         max(case when stage = 'sql' then required_rule_id end) as sql_required_rule_id
     from {{ ref('stg_config__lifecycle_thresholds') }}
-    group by 1
+    group by model_id
 
 ),
 
