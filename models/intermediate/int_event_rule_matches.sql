@@ -93,13 +93,15 @@ events_joined_to_rules as (
         events.channel,
         events.age_days,
         -- the event attribute a rule filters on (properties.<key> reads the JSON properties)
-        {{ normalize_text("case rules.filter_attribute
-            when 'url' then events.url
-            when 'form_id' then events.form_id
-            when 'campaign_id' then events.campaign_id
-            when 'content_id' then events.content_id
-            when 'source_system' then events.source_system
-            when 'channel' then events.channel
+        -- (no filter: no value, so rules without one never parse the JSON)
+        {{ normalize_text("case
+            when rules.filter_attribute is null then null
+            when rules.filter_attribute = 'url' then events.url
+            when rules.filter_attribute = 'form_id' then events.form_id
+            when rules.filter_attribute = 'campaign_id' then events.campaign_id
+            when rules.filter_attribute = 'content_id' then events.content_id
+            when rules.filter_attribute = 'source_system' then events.source_system
+            when rules.filter_attribute = 'channel' then events.channel
             else " ~ json_text_value('events.properties', 'substring(rules.filter_attribute, 12)') ~ "
         end") }} as filter_subject
     from events

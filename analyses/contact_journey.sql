@@ -1,0 +1,68 @@
+-- A contact's lifecycle journey: every stage entry with its cause and score, the alerts sales got,
+-- and the end-of-day lifecycle score on the days it changed. Compile with
+--   dbt compile --select contact_journey --vars '{contact_id: C00000042}'
+-- and run the SQL in target/compiled/ against the DuckDB file.
+
+with
+
+stages as (
+
+    select * from {{ ref('fct_lifecycle_stage_history') }}
+    where contact_id = '{{ var("contact_id", "") }}'
+
+),
+
+alerts as (
+
+    select * from {{ ref('fct_sales_alerts') }}
+    where contact_id = '{{ var("contact_id", "") }}'
+
+),
+
+history as (
+
+    select history.*
+    from {{ ref('fct_lead_score_history') }} as history
+    inner join {{ ref('stg_config__scoring_models') }} as scoring_models
+        on history.model_id = scoring_models.model_id
+        and scoring_models.is_lifecycle_model
+    where history.contact_id = '{{ var("contact_id", "") }}'
+
+),
+
+final as (
+
+    select
+        entered_at as happened_at,
+        'stage' as kind,
+        stage as what,
+        reason as detail,
+        total_score_at_entry as total_score
+    from stages
+
+    union all
+
+    select
+        triggered_at as happened_at,
+        'alert' as kind,
+        alert_type as what,
+        action || ' (owner ' || coalesce(owner_id, 'none') || ', due '
+        || cast(due_at as {{ dbt.type_string() }}) || case when is_open then ', open)' else ')' end as detail,
+        total_score_at_trigger as total_score
+    from alerts
+
+    union all
+
+    select
+        cast(valid_from as {{ dbt.type_timestamp() }}) as happened_at,
+        'score' as kind,
+        'end of day' as what,
+        'fit ' || cast(fit_score as {{ dbt.type_string() }}) || ', engagement '
+        || cast(engagement_score as {{ dbt.type_string() }}) as detail,
+        total_score
+    from history
+
+)
+
+select * from final
+order by happened_at, kind
