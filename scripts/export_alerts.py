@@ -12,7 +12,8 @@ Crash safety (nothing sent twice, nothing lost), whatever moment the process die
 On start, a pending batch is settled first: if its temp file is still there the rename never
 happened (the batch is dropped and exported again now); otherwise it was committed (its ids go to
 the ledger, even if a consumer already took the file away). A temp file without a pending record
-never began to commit and is removed.
+never began to commit and is removed. An exclusive lock on `.export_state/lock` keeps two runs on
+one folder from overlapping (the second waits).
 
 Usage: .venv/bin/python scripts/export_alerts.py [--database lead_scoring.duckdb]
        [--out-dir exports/alerts] [--triggered-after "2026-01-01 00:00:00"]
@@ -21,6 +22,7 @@ Usage: .venv/bin/python scripts/export_alerts.py [--database lead_scoring.duckdb
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -123,6 +125,15 @@ def export(database: Path, out_dir: Path, triggered_after: str | None) -> tuple[
     out_dir.mkdir(parents=True, exist_ok=True)
     state_dir = out_dir / STATE_DIR
     state_dir.mkdir(exist_ok=True)
+    # one export at a time per folder: a second run waits instead of racing the first
+    with open(state_dir / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return export_locked(database, out_dir, state_dir, triggered_after)
+
+
+def export_locked(
+    database: Path, out_dir: Path, state_dir: Path, triggered_after: str | None
+) -> tuple[Path | None, int]:
     outcome = settle_pending(state_dir, out_dir)
     if outcome:
         print(outcome)
@@ -141,6 +152,7 @@ def export(database: Path, out_dir: Path, triggered_after: str | None) -> tuple[
             file.write(json.dumps(alert, sort_keys=True) + "\n")
         file.flush()
         os.fsync(file.fileno())
+    fsync_dir(out_dir)  # the temp file must be durable before pending.json points at it
     crash_point("before_pending")
     # pending is recorded only once the temp file exists: while it is there, nothing is committed
     write_atomically(state_dir / PENDING, json.dumps({"file": batch.name, "alert_ids": alert_ids}))

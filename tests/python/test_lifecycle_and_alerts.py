@@ -81,6 +81,9 @@ CONTACTS = """
     CUST,cust@buyer.com,Cus,Tomer,Buyer,,,,2026-01-01 00:00:00
     REQ,req@acme.com,Rex,Quired,Acme,,,,2026-01-01 00:00:00
     HR,hr@gmail.com,Hal,Raiser,,,,,2026-01-01 00:00:00
+    NRD,nrd@acme.com,Nia,Deal,Acme,,,,2026-01-01 00:00:00
+    WON,won@acme.com,Wes,Won,Acme,,,,2026-01-01 00:00:00
+    VEN,ven@supplier.com,Vic,Endor,Supplier,,vendor,,2026-01-01 00:00:00
 """
 
 
@@ -111,6 +114,13 @@ def _events() -> str:
         "req_demo,REQ,form_submission,2026-01-20 10:00:00,demo",
         # HR: a gmail address (-30) asks for a demo: 20 points, a lead below mql
         "hr_demo,HR,form_submission,2026-02-20 09:00:00,demo",
+        # NRD: sql at 80, 100 points, not_ready leaves 80 (still qualified), then only a deal
+        "nrd_demo,NRD,form_submission,2026-01-05 09:00:00,demo",
+        "nrd_pv1,NRD,page_view,2026-01-06 09:00:00,",
+        "nrd_pv2,NRD,page_view,2026-01-07 09:00:00,",
+        "nrd_pv3,NRD,page_view,2026-01-08 09:00:00,",
+        "nrd_pv4,NRD,page_view,2026-01-09 09:00:00,",
+        "nrd_pv5,NRD,page_view,2026-01-09 12:00:00,",
     ]
     return "\n".join(rows)
 
@@ -120,11 +130,15 @@ SALES_FEEDBACK = """
     nr_f1,NR,not_ready,no budget,r1,2026-01-10 09:00:00
     uq_f1,UQ,unqualified,student,r1,2026-01-07 09:00:00
     uq_f2,UQ,sales_ready,funded now,r1,2026-02-01 09:00:00
+    nrd_f1,NRD,not_ready,next quarter,r1,2026-01-10 09:00:00
+    ven_f1,VEN,sales_ready,reseller deal,r1,2026-01-20 00:00:00
 """
 
 DEALS = """
     deal_id,contact_id,stage,amount,created_at,closed_at
     d1,CUST,closed_won,5000,2026-01-10 00:00:00,2026-02-01 00:00:00
+    d2,NRD,open,8000,2026-01-12 00:00:00,
+    d3,WON,closed_won,1200,2026-01-20 00:00:00,
 """
 
 
@@ -252,6 +266,30 @@ def test_customer_who_never_was_an_mql(lifecycle: DbtProject) -> None:
     assert row["became_customer_at"] == ts("2026-02-01 00:00:00")
 
 
+def test_a_deal_after_not_ready_is_no_reason_to_re_enter_sql(lifecycle: DbtProject) -> None:
+    # not_ready leaves 80 (still >= sql) but no later moment changes the score; the deal moment
+    # does not count, so the contact goes from mql to opportunity
+    assert stages(lifecycle, "NRD")[3:] == [
+        ("sql", ts("2026-01-08 09:00:00"), "score", Decimal("80.00")),
+        ("mql", ts("2026-01-10 09:00:00"), "feedback", Decimal("80.00")),
+        ("opportunity", ts("2026-01-12 00:00:00"), "deal_created", Decimal("80.00")),
+    ]
+    assert [row[:2] for row in alerts(lifecycle, "NRD")] == [
+        ("mql", ts("2026-01-05 09:00:00")),
+        ("score_spike", ts("2026-01-05 09:00:00")),
+        ("sql", ts("2026-01-08 09:00:00")),
+        ("mql", ts("2026-01-10 09:00:00")),
+    ]
+
+
+def test_a_won_deal_without_close_date_is_won_when_created(lifecycle: DbtProject) -> None:
+    assert stages(lifecycle, "WON") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("opportunity", ts("2026-01-20 00:00:00"), "deal_created", Decimal("0.00")),
+        ("customer", ts("2026-01-20 00:00:00"), "deal_won", Decimal("0.00")),
+    ]
+
+
 def test_required_rule_holds_back_sql_until_it_is_matched(lifecycle: DbtProject) -> None:
     # visits alone reach 90 by 2026-01-10 but sql needs the demo rule: sql at the demo (140)
     assert stages(lifecycle, "REQ") == [
@@ -264,8 +302,9 @@ def test_required_rule_holds_back_sql_until_it_is_matched(lifecycle: DbtProject)
 
 
 def test_alerts_entries_spikes_owners_sla_and_open_state(lifecycle: DbtProject) -> None:
-    # round-robin over active reps r1, r2 for unowned contacts by first alert:
-    # REQ (01-04 10:00) r1, NR (01-05 09:00) r2, UQ (01-05 09:00, after NR by id) r1, CUST r2
+    # round-robin over active reps r1, r2 for unowned contacts by first alert (ties by id):
+    # REQ (01-04 10:00) r1, NR (01-05 09:00) r2, NRD (01-05 09:00) r1, UQ (01-05 09:00) r2,
+    # VEN (01-20) r1, CUST (02-10) r2
     assert alerts(lifecycle, "BOTH") == [
         (
             "mql",
@@ -329,11 +368,14 @@ def test_alerts_entries_spikes_owners_sla_and_open_state(lifecycle: DbtProject) 
     ]
     # spikes at most once per 7 days: 01-05 (0 -> 50), 01-12 10:00 (0 -> 30), 01-19 (20 -> 100)
     assert [row[:3] for row in alerts(lifecycle, "UQ")] == [
-        ("mql", ts("2026-01-05 09:00:00"), "r1"),
-        ("score_spike", ts("2026-01-05 09:00:00"), "r1"),
-        ("score_spike", ts("2026-01-12 10:00:00"), "r1"),
-        ("score_spike", ts("2026-01-19 10:00:00"), "r1"),
-        ("sql", ts("2026-02-01 09:00:00"), "r1"),
+        ("mql", ts("2026-01-05 09:00:00"), "r2"),
+        ("score_spike", ts("2026-01-05 09:00:00"), "r2"),
+        ("score_spike", ts("2026-01-12 10:00:00"), "r2"),
+        ("score_spike", ts("2026-01-19 10:00:00"), "r2"),
+        ("sql", ts("2026-02-01 09:00:00"), "r2"),
+    ]
+    assert [row[:3] for row in alerts(lifecycle, "VEN")] == [
+        ("sql", ts("2026-01-20 00:00:00"), "r1"),  # excluded, but sales made it an SQL
     ]
     assert [row[:3] for row in alerts(lifecycle, "REQ")] == [
         ("score_spike", ts("2026-01-04 10:00:00"), "r1"),
@@ -382,6 +424,7 @@ def test_missed_opportunities(lifecycle: DbtProject) -> None:
         "select contact_id, issue_type, lifecycle_stage, owner_id, due_at "
         "from main.rpt_missed_opportunities order by contact_id"
     )
+    # VEN (a vendor made SQL by sales, unowned, past its SLA) is excluded, so it is not listed
     assert rows == [
         ("HR", "hand_raiser_below_mql", "lead", None, None),
         ("NR", "unowned_sql_past_sla", "sql", None, ts("2026-01-16 10:00:00")),
@@ -443,7 +486,7 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     all_ids = sorted(
         row[0] for row in lifecycle.query("select alert_id from main.fct_sales_alerts")
     )
-    assert len(all_ids) == 18  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1
+    assert len(all_ids) == 23  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1
     out_dir = tmp_path / "alerts"
     assert run_export(lifecycle, out_dir, crash_at=crash_at) == 70  # killed mid-way
     assert run_export(lifecycle, out_dir) == 0

@@ -64,3 +64,54 @@ def test_history_has_a_row_only_when_the_score_changes(history_project: DbtProje
         "  and engagement_score = previous_engagement"
     )
     assert unchanged == [(0,)]
+
+
+DECAY_SEEDS = {
+    "scoring_models": """
+        model_id,description,min_score,max_score,is_lifecycle_model
+        default,one decaying rule,0,,true
+    """,
+    "scoring_groups": """
+        model_id,group_id,score_type,max_points,decay_percent,decay_period_days
+        default,web,engagement,,50,30
+    """,
+    "scoring_rules": """
+        model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
+        default,visit,web,event,page_view,,,,,10,1,,
+    """,
+    "scoring_inactivity": """
+        model_id,days_inactive,penalty_points,resets_engagement
+    """,
+    "score_grades": """
+        model_id,dimension,band,min_points
+    """,
+    "lifecycle_thresholds": """
+        model_id,stage,min_score,required_rule_id
+        default,mql,60,
+    """,
+}
+
+
+def test_a_decay_step_at_the_moment_an_event_is_pushed_out(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # max_occurrences 1: the second visit pushes the first out exactly when the first reaches its
+    # first decay step (30 days, 50 %); only the newest visit counts: 10 points, not 15
+    project = DbtProject(tmp_path_factory.mktemp("decay_at_stop") / "project")
+    for name, text in DECAY_SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw("contacts", "contact_id,email,created_at\nD,d@acme.com,2025-12-01 00:00:00")
+    project.write_raw(
+        "events",
+        "event_id,contact_id,event_type,occurred_at\n"
+        "v1,D,page_view,2026-01-01 00:00:00\n"
+        "v2,D,page_view,2026-01-31 00:00:00",
+    )
+    project.build(vars={"as_of": "2026-02-01 00:00:00"})  # history = current scores is a dbt test
+    rows = project.query(
+        "select valid_from, valid_to, total_score from main.fct_lead_score_history order by 1"
+    )
+    assert rows == [
+        (date(2025, 12, 1), date(2026, 1, 1), 0),
+        (date(2026, 1, 1), None, 10),
+    ]

@@ -38,13 +38,14 @@ running as (
         sum(is_marker) over changes_so_far as running_markers,
         lead(changed_at) over (partition by model_id, contact_id order by changed_at) as next_row_changed_at
     from changes_by_time
+    -- a range frame: every row of one moment gets the state after the whole moment
     window changes_so_far as (
-        partition by model_id, contact_id order by changed_at rows between unbounded preceding and current row
+        partition by model_id, contact_id order by changed_at range between unbounded preceding and current row
     )
 
 ),
 
--- the last row of a moment holds the state after everything that happened at that moment
+-- one row per moment (any of its rows: they share the state after the moment)
 moments as (
 
     select * from running
@@ -109,7 +110,18 @@ scored as (
         or running.running_feedback <> running.previous_feedback
         or running.running_mql_rule <> running.previous_mql_rule
         or running.running_sql_rule <> running.previous_sql_rule
-            as has_change
+            as has_change,
+        -- the same without lifecycle markers: did anything about the score change at this moment
+        running.previous_fit is null
+        or running.running_fit <> running.previous_fit
+        or running.running_engagement <> running.previous_engagement
+        or running.running_penalty <> running.previous_penalty
+        or running.running_reset <> running.previous_reset
+        or running.running_adjustment <> running.previous_adjustment
+        or running.running_feedback <> running.previous_feedback
+        or running.running_mql_rule <> running.previous_mql_rule
+        or running.running_sql_rule <> running.previous_sql_rule
+            as has_score_change
     from moments_compared as running
     inner join scoring_models
         on running.model_id = scoring_models.model_id
@@ -140,7 +152,8 @@ final as (
         is_mql_rule_matched,
         is_sql_rule_matched,
         is_last_of_day,
-        has_change
+        has_change,
+        has_score_change
     from scored
 
 )

@@ -65,6 +65,7 @@ qualification as (
         timeline.changed_at,
         timeline.total_score,
         timeline.feedback_count,
+        timeline.has_score_change,
         thresholds.mql_min_score,
         thresholds.mql_required_rule_id,
         thresholds.sql_min_score,
@@ -125,11 +126,12 @@ qualification_changes as (
         coalesce(
             lag(is_sql_qualified) over (partition by contact_id order by changed_at), false
         ) as was_sql_qualified,
-        -- the first qualifying moment after each feedback (not the feedback's own moment)
-        min(case when is_mql_qualified and not is_feedback_moment then changed_at end) over (
+        -- the first qualifying moment after each feedback at which the score changes (not the
+        -- feedback's own moment, nor a deal or conversion that changes nothing)
+        min(case when is_mql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
             partition by contact_id, feedback_count
         ) as first_mql_qualified_since_feedback_at,
-        min(case when is_sql_qualified and not is_feedback_moment then changed_at end) over (
+        min(case when is_sql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
             partition by contact_id, feedback_count
         ) as first_sql_qualified_since_feedback_at
     from qualification_of_qualifying_contacts
@@ -201,11 +203,12 @@ first_won_deals as (
     select
         contact_id,
         deal_id,
-        closed_at,
-        row_number() over (partition by contact_id order by closed_at, deal_id) as won_number
+        -- a won deal without a close date counts as won when it was created
+        coalesce(closed_at, created_at) as closed_at,
+        row_number() over (partition by contact_id order by coalesce(closed_at, created_at), deal_id) as won_number
     from deals
     where stage = 'closed_won'
-        and closed_at <= {{ as_of_timestamp() }}
+        and coalesce(closed_at, created_at) <= {{ as_of_timestamp() }}
 
 ),
 

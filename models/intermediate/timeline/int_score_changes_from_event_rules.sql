@@ -189,7 +189,9 @@ decays_while_counted as (
         points_change
     from decays
     where changed_at <= {{ as_of_timestamp() }}
-        and (stops_counting_at is null or changed_at < stops_counting_at)
+        -- a step at the very moment an event stops counting still applies: the stop gives back
+        -- the decayed weight of that moment
+        and (stops_counting_at is null or changed_at <= stops_counting_at)
 
 ),
 

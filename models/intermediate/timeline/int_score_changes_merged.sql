@@ -279,10 +279,10 @@ all_changes as (
         union all
         select
             contact_id,
-            closed_at as changed_at
+            coalesce(closed_at, created_at) as changed_at
         from deals
         where stage = 'closed_won'
-            and closed_at <= {{ as_of_timestamp() }}
+            and coalesce(closed_at, created_at) <= {{ as_of_timestamp() }}
     ) as triggers
     cross join lifecycle_model
 

@@ -28,7 +28,8 @@ lifecycle_timeline as (
     inner join {{ ref('stg_config__scoring_models') }} as scoring_models
         on timeline.model_id = scoring_models.model_id
         and scoring_models.is_lifecycle_model
-    where timeline.has_change
+    -- moments where the score changed (not a deal or conversion marker that changes nothing)
+    where timeline.has_score_change
 
 ),
 

@@ -26,23 +26,25 @@ thresholds as (
         model_id,
         max(case when stage = 'mql' then min_score end) as mql_min_score
     from {{ ref('stg_config__lifecycle_thresholds') }}
-    group by 1
+    group by model_id
 
 ),
 
+-- one row per contact: the hand-raising rules it matched and its latest hand-raise
 hand_raises as (
 
     select
         model_id,
         contact_id,
-        rule_id,
-        last_event_at
+        {{ dbt.listagg('rule_id', "', '", 'order by rule_id') }} as rule_ids,
+        max(last_event_at) as last_event_at
     from {{ ref('int_rule_points_from_events') }}
     where rule_id in (
             {%- for rule_id in var('hand_raiser_rule_ids') -%}
                 '{{ rule_id }}'{{ ', ' if not loop.last }}
             {%- endfor -%}
         )
+    group by model_id, contact_id
 
 ),
 
@@ -63,7 +65,7 @@ hand_raisers_below_mql as (
     select
         scores.contact_id,
         'hand_raiser_below_mql' as issue_type,
-        'matched ' || hand_raises.rule_id || ' but is ' || scores.lifecycle_stage || ' at score '
+        'matched ' || hand_raises.rule_ids || ' but is ' || scores.lifecycle_stage || ' at score '
         || cast(scores.total_score as {{ dbt.type_string() }})
         || coalesce(' (mql at ' || cast(thresholds.mql_min_score as {{ dbt.type_string() }}) || ')', '')
             as detail,
@@ -105,6 +107,7 @@ unowned_sqls_past_sla as (
         on alerts.contact_id = contacts.contact_id
     where alerts.alert_type = 'sql'
         and alerts.is_open
+        and not scores.is_excluded
         and contacts.owner_id is null
         and alerts.due_at < {{ as_of_timestamp() }}
 
