@@ -100,18 +100,7 @@ scored as (
         -- the last moment of a day gives the end-of-day score (fct_lead_score_history)
         running.next_changed_at is null
         or cast(running.next_changed_at as date) <> cast(running.changed_at as date) as is_last_of_day,
-        running.previous_markers is null
-        or running.running_markers <> running.previous_markers
-        or running.running_fit <> running.previous_fit
-        or running.running_engagement <> running.previous_engagement
-        or running.running_penalty <> running.previous_penalty
-        or running.running_reset <> running.previous_reset
-        or running.running_adjustment <> running.previous_adjustment
-        or running.running_feedback <> running.previous_feedback
-        or running.running_mql_rule <> running.previous_mql_rule
-        or running.running_sql_rule <> running.previous_sql_rule
-            as has_change,
-        -- the same without lifecycle markers: did anything about the score change at this moment
+        -- did anything about the score change at this moment (the first moment always counts)
         running.previous_fit is null
         or running.running_fit <> running.previous_fit
         or running.running_engagement <> running.previous_engagement
@@ -121,7 +110,10 @@ scored as (
         or running.running_feedback <> running.previous_feedback
         or running.running_mql_rule <> running.previous_mql_rule
         or running.running_sql_rule <> running.previous_sql_rule
-            as has_score_change
+            as has_score_change,
+        -- a lifecycle trigger (created, first conversion, deal) happened at this moment
+        running.previous_markers is null or running.running_markers <> running.previous_markers
+            as has_marker
     from moments_compared as running
     inner join scoring_models
         on running.model_id = scoring_models.model_id
@@ -152,7 +144,7 @@ final as (
         is_mql_rule_matched,
         is_sql_rule_matched,
         is_last_of_day,
-        has_change,
+        has_score_change or has_marker as has_change,
         has_score_change
     from scored
 
