@@ -147,22 +147,6 @@ totals as (
 
 ),
 
--- each band covers [its min_points, the next band's min_points); the lowest band is the floor
-grade_bands as (
-
-    select
-        model_id,
-        dimension,
-        band,
-        case
-            when min_points = min(min_points) over (partition by model_id, dimension) then null
-            else min_points
-        end as lower_bound,
-        lead(min_points) over (partition by model_id, dimension order by min_points) as upper_bound
-    from score_grades
-
-),
-
 final as (
 
     select
@@ -183,12 +167,12 @@ final as (
         totals.last_activity_at,
         totals.days_inactive
     from totals
-    left join grade_bands as fit_bands
+    left join score_grades as fit_bands
         on totals.model_id = fit_bands.model_id
         and fit_bands.dimension = 'fit'
         and (fit_bands.lower_bound is null or totals.fit_score >= fit_bands.lower_bound)
         and (fit_bands.upper_bound is null or totals.fit_score < fit_bands.upper_bound)
-    left join grade_bands as engagement_bands
+    left join score_grades as engagement_bands
         on totals.model_id = engagement_bands.model_id
         and engagement_bands.dimension = 'engagement'
         and (engagement_bands.lower_bound is null or totals.engagement_score >= engagement_bands.lower_bound)
