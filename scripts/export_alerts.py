@@ -32,29 +32,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from atomic_files import fsync_dir, write_atomically
 
 STATE_DIR = ".export_state"
 LEDGER = "exported_alert_ids.txt"
 PENDING = "pending.json"
 ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
-    fsync_dir(path.parent)
 
 
 def crash_point(name: str) -> None:
