@@ -29,6 +29,12 @@ from atomic_files import replace_atomically
 PUBLIC_PREFIXES = ("dim_", "fct_", "rpt_", "quarantine_")
 
 
+def crash_point(name: str) -> None:
+    """Fault injection for tests: die right here, like a killed process (no cleanup)."""
+    if os.environ.get("LEAD_SCORING_PUBLISH_CRASH_AT") == name:
+        os._exit(70)
+
+
 def public_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
     rows = connection.execute(
         "select table_name from information_schema.tables "
@@ -49,7 +55,9 @@ def build_info(connection: duckdb.DuckDBPyConnection) -> tuple[str | None, str |
 def publish(database: Path, served: Path, storage_version: str) -> dict[str, int]:
     """Copy the public tables into a new file and swap it in; returns rows per table."""
     served.parent.mkdir(parents=True, exist_ok=True)
-    temporary = served.with_name(f".{served.name}.{os.getpid()}.tmp")
+    # one fixed temp name: the caller holds the lock, and a publication killed midway leaves
+    # only this file behind, removed here by the next one
+    temporary = served.with_name(f".{served.name}.publishing")
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
         leftover.unlink(missing_ok=True)
     connection = duckdb.connect()
@@ -100,6 +108,7 @@ def publish(database: Path, served: Path, storage_version: str) -> dict[str, int
         raise
     finally:
         connection.close()
+    crash_point("before_swap")
     replace_atomically(temporary, served)
     return counts
 

@@ -8,6 +8,12 @@ bash scripts/setup.sh
 export DBT_PROFILES_DIR="$PWD"
 export PATH="$PWD/.venv/bin:$PATH"
 
+# an older DuckDB client (BI drivers bundle one) for the served-file test
+if [ ! -d .venv/duckdb-1.5 ]; then
+    python -m pip install --quiet --disable-pip-version-check --target .venv/duckdb-1.5 \
+        -r requirements/bi-client.txt
+fi
+
 echo "== ruff"
 ruff check .
 ruff format --check .
