@@ -1,0 +1,174 @@
+"""One command for schedulers (cron, Airflow, Dagster): build -> tests -> publish -> alert export.
+
+Steps, each only after the previous one succeeded:
+1. `dbt build` (seeds, every model, every data and unit test) into the build database;
+2. freshness: warn when the newest accepted event or contact is older than --stale-after-hours
+   before as_of (inputs stopped arriving); with --fail-on-stale it stops the run instead;
+3. publish.py: the public marts swapped atomically into the served database BI tools read;
+4. export_alerts.py: the alerts that are new since the previous export, as JSON Lines.
+A failed or killed run leaves the served database at the last good publication; the next run
+rebuilds from the raw files and ends exactly where an uninterrupted run would have.
+
+Exit codes: 0 done (maybe with freshness warnings), 20 build or tests failed, 25 inputs stale
+(--fail-on-stale), 30 publish failed, 40 alert export failed, 75 another run holds the lock.
+Every run writes its whole output to <log-dir>/pipeline-<UTC time>.log and one JSON summary line
+to <log-dir>/runs.jsonl.
+
+Usage: .venv/bin/python scripts/pipeline.py [--raw-data-path data/raw] [--as-of "..."]
+       [--database lead_scoring.duckdb] [--served served/lead_scoring.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "scripts"
+EXIT_BUILD, EXIT_STALE, EXIT_PUBLISH, EXIT_EXPORT, EXIT_LOCKED = 20, 25, 30, 40, 75
+
+
+class Run:
+    """The log of one pipeline run: every step's command, output, exit code and duration."""
+
+    def __init__(self, log_dir: Path) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.started = datetime.now(UTC)
+        self.log_dir = log_dir
+        self.path = log_dir / f"pipeline-{self.started:%Y%m%dT%H%M%S%fZ}.log"
+        self.log = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in finish()
+        self.steps: list[dict] = []
+        self.warnings: list[str] = []
+
+    def say(self, text: str) -> None:
+        line = f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} {text}"
+        print(line, flush=True)
+        self.log.write(line + "\n")
+        self.log.flush()
+
+    def step(self, name: str, command: list[str], env: dict[str, str]) -> bool:
+        self.say(f"== {name}: {' '.join(command)}")
+        began = time.monotonic()
+        completed = subprocess.run(command, env=env, capture_output=True, text=True)
+        self.log.write(completed.stdout + completed.stderr)
+        self.log.flush()
+        seconds = round(time.monotonic() - began, 1)
+        self.steps.append({"step": name, "exit_code": completed.returncode, "seconds": seconds})
+        self.say(f"== {name}: exit {completed.returncode} in {seconds} s")
+        if completed.returncode != 0:
+            tail = (completed.stdout + completed.stderr).strip().splitlines()[-25:]
+            print("\n".join(tail), file=sys.stderr)
+        return completed.returncode == 0
+
+    def finish(self, exit_code: int) -> int:
+        summary = {
+            "started_at": self.started.isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
+            "exit_code": exit_code,
+            "steps": self.steps,
+            "warnings": self.warnings,
+            "log": str(self.path),
+        }
+        self.say(f"== done: exit {exit_code}; log {self.path}")
+        self.log.close()
+        with open(self.log_dir / "runs.jsonl", "a", encoding="utf-8") as runs:
+            runs.write(json.dumps(summary) + "\n")
+        return exit_code
+
+
+def stale_inputs(database: Path, stale_after_hours: float) -> list[str]:
+    """Inputs whose newest accepted row is older than the threshold before the build's as_of."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        as_of, newest_event, newest_contact = connection.execute(
+            "select (select max(scored_at) from main.fct_lead_scores), "
+            "(select max(occurred_at) from main.int_events_validated), "
+            "(select max(created_at) from main.dim_contacts)"
+        ).fetchone()
+    finally:
+        connection.close()
+    problems = []
+    for table, newest in (("events", newest_event), ("contacts", newest_contact)):
+        if as_of is None:
+            break
+        if newest is None:
+            problems.append(f"{table}: no accepted rows at all")
+        elif (as_of - newest).total_seconds() > stale_after_hours * 3600:
+            hours = (as_of - newest).total_seconds() / 3600
+            problems.append(
+                f"{table}: newest row {newest} is {hours:.0f} h before as_of {as_of} "
+                f"(more than {stale_after_hours:g} h: have the inputs stopped arriving?)"
+            )
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--project-dir", type=Path, default=ROOT, help="the dbt project")
+    parser.add_argument("--raw-data-path", default=None, help="dbt var raw_data_path")
+    parser.add_argument("--as-of", default=None, help="dbt var as_of (default: now, UTC)")
+    parser.add_argument("--database", type=Path, default=ROOT / "lead_scoring.duckdb")
+    parser.add_argument("--served", type=Path, default=ROOT / "served" / "lead_scoring.duckdb")
+    parser.add_argument("--alerts-dir", type=Path, default=ROOT / "exports" / "alerts")
+    parser.add_argument("--log-dir", type=Path, default=ROOT / "logs" / "pipeline")
+    parser.add_argument("--stale-after-hours", type=float, default=48.0)
+    parser.add_argument("--fail-on-stale", action="store_true")
+    parser.add_argument("--skip-export", action="store_true", help="no alert export")
+    args = parser.parse_args(argv)
+
+    args.database = args.database.resolve()
+    lock_path = args.database.with_name(f".{args.database.name}.pipeline.lock")
+    lock = open(lock_path, "w")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"another pipeline run holds {lock_path}; not starting", file=sys.stderr)
+        return EXIT_LOCKED
+
+    run = Run(args.log_dir)
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(args.project_dir),
+        "LEAD_SCORING_DUCKDB_PATH": str(args.database),
+    }
+    dbt_vars = {}
+    if args.raw_data_path is not None:
+        dbt_vars["raw_data_path"] = args.raw_data_path
+    if args.as_of is not None:
+        dbt_vars["as_of"] = args.as_of
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    build = [dbt, "build", "--project-dir", str(args.project_dir)]
+    if dbt_vars:
+        build += ["--vars", json.dumps(dbt_vars)]
+    if not run.step("build", build, env):
+        return run.finish(EXIT_BUILD)
+
+    for problem in stale_inputs(args.database, args.stale_after_hours):
+        run.warnings.append(problem)
+        run.say(f"WARNING stale input: {problem}")
+    if run.warnings and args.fail_on_stale:
+        return run.finish(EXIT_STALE)
+
+    python = sys.executable
+    publish = [python, str(SCRIPTS / "publish.py"), "--database", str(args.database)]
+    if not run.step("publish", [*publish, "--served", str(args.served)], env):
+        return run.finish(EXIT_PUBLISH)
+
+    if not args.skip_export:
+        export = [python, str(SCRIPTS / "export_alerts.py"), "--database", str(args.database)]
+        if not run.step("export alerts", [*export, "--out-dir", str(args.alerts_dir)], env):
+            return run.finish(EXIT_EXPORT)
+    return run.finish(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""The scheduler command: exit codes, run logs, the overlap lock, stale inputs and real kills.
+
+Each test runs scripts/pipeline.py as a subprocess on a throw-away project copy with the small
+hand-computed data set of test_tuning_reports.py (as_of 2026-07-01: its newest event is 06-12).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_harness import REPO_ROOT, DbtProject
+from test_tuning_reports import CONTACTS, DEALS, SEEDS, _events_csv
+
+PIPELINE = str(REPO_ROOT / "scripts" / "pipeline.py")
+AS_OF = "2026-07-01 00:00:00"
+
+
+def make_project(root: Path) -> DbtProject:
+    project = DbtProject(root)
+    for name, text in SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw("contacts", CONTACTS)
+    project.write_raw("events", _events_csv())
+    project.write_raw("deals", DEALS)
+    return project
+
+
+def command(project: DbtProject, *extra: str) -> list[str]:
+    return [
+        sys.executable, PIPELINE, "--project-dir", str(project.root),
+        "--raw-data-path", str(project.raw_dir), "--as-of", AS_OF,
+        "--database", str(project.db_path),
+        "--served", str(project.root / "served" / "lead_scoring.duckdb"),
+        "--alerts-dir", str(project.root / "exports"),
+        "--log-dir", str(project.root / "logs"), *extra,
+    ]  # fmt: skip
+
+
+def run_pipeline(project: DbtProject, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command(project, *extra), capture_output=True, text=True, timeout=900)
+
+
+def served_marts(project: DbtProject) -> dict[str, list[tuple]]:
+    """Every public table of the served database, sorted rows (for whole-content comparison)."""
+    path = project.root / "served" / "lead_scoring.duckdb"
+    with duckdb.connect(str(path), read_only=True) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_name <> '_publication'"
+            ).fetchall()
+        ]
+        return {
+            table: sorted(connection.execute(f"select * from main.{table}").fetchall(), key=repr)
+            for table in tables
+        }
+
+
+@pytest.fixture(scope="module")
+def done(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[DbtProject, subprocess.CompletedProcess]:
+    project = make_project(tmp_path_factory.mktemp("pipeline") / "project")
+    return project, run_pipeline(project)
+
+
+def test_a_run_builds_publishes_exports_and_logs(done) -> None:
+    project, result = done
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = [
+        json.loads(line) for line in (project.root / "logs" / "runs.jsonl").read_text().splitlines()
+    ]
+    assert [step["step"] for step in runs[-1]["steps"]] == ["build", "publish", "export alerts"]
+    assert all(step["exit_code"] == 0 for step in runs[-1]["steps"])
+    log = Path(runs[-1]["log"]).read_text()
+    assert "Completed successfully" in log and "published" in log and "exported" in log
+    assert served_marts(project)["fct_lead_scores"]
+    assert list((project.root / "exports").glob("alerts-*.jsonl"))
+    # newest event 06-12 10:00, newest contact 06-01: both more than 48 h before as_of -> warned
+    assert any("events: newest row 2026-06-12 10:00:00" in w for w in runs[-1]["warnings"])
+    assert "WARNING stale input" in result.stdout
+
+
+def test_fail_on_stale_stops_before_publishing(done) -> None:
+    project, _ = done
+    before = (project.root / "served" / "lead_scoring.duckdb").stat().st_mtime_ns
+    result = run_pipeline(project, "--fail-on-stale")
+    assert result.returncode == 25
+    assert (project.root / "served" / "lead_scoring.duckdb").stat().st_mtime_ns == before
+    fresh = run_pipeline(project, "--stale-after-hours", "2000", "--skip-export")
+    assert fresh.returncode == 0 and "WARNING" not in fresh.stdout
+
+
+def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:
+    project, _ = done
+    lock_path = project.db_path.with_name(f".{project.db_path.name}.pipeline.lock")
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run_pipeline(project)
+    assert result.returncode == 75
+    assert "another pipeline run holds" in result.stderr
+
+
+def test_a_failing_build_exits_20_and_keeps_the_served_data(done) -> None:
+    project, _ = done
+    served = project.root / "served" / "lead_scoring.duckdb"
+    before = served.read_bytes()
+    contacts = project.raw_dir / "contacts.csv"
+    saved = contacts.read_text()
+    contacts.write_text("id,created_at\nX,2026-01-01\n")  # contact_id missing: the run stops
+    try:
+        result = run_pipeline(project)
+    finally:
+        contacts.write_text(saved)
+    assert result.returncode == 20
+    assert "contact_id" in result.stdout + result.stderr
+    assert served.read_bytes() == before
+
+
+LATE_EVENT = "\nlate_1,J3,page_view,2026-06-20 10:00:00,"
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """One uninterrupted run on the data the killed runs see (a late event added)."""
+    clean = make_project(tmp_path_factory.mktemp("clean") / "project")
+    clean.write_raw("events", _events_csv() + LATE_EVENT)
+    assert run_pipeline(clean, "--skip-export").returncode == 0
+    return clean
+
+
+@pytest.mark.parametrize("kill_when", ["== build", "== publish"])
+def test_killed_at_any_step_the_served_data_stays_and_the_next_run_matches(
+    tmp_path: Path, done, uninterrupted: DbtProject, kill_when: str
+) -> None:
+    reference, _ = done
+    project = make_project(tmp_path / "project")
+    # a first good publication, then a run killed (the whole process group, as a scheduler does)
+    assert run_pipeline(project, "--skip-export").returncode == 0
+    served = project.root / "served" / "lead_scoring.duckdb"
+    before = served.read_bytes()
+    project.write_raw("events", _events_csv() + LATE_EVENT)
+    process = subprocess.Popen(
+        command(project, "--skip-export"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    for line in process.stdout:
+        if kill_when in line:
+            time.sleep(1.0 if kill_when == "== build" else 0.3)
+            break
+        assert time.monotonic() < deadline
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert served.read_bytes() == before or kill_when == "== publish"
+    with duckdb.connect(str(served), read_only=True) as connection:  # whole, old or new
+        assert connection.execute("select count(*) from main.fct_lead_scores").fetchone()[0] > 0
+    # the next run completes and ends where an uninterrupted run ends
+    assert run_pipeline(project, "--skip-export").returncode == 0
+    assert served_marts(project) == served_marts(uninterrupted)
+    assert served_marts(project) != served_marts(reference)  # the late event is in
