@@ -23,11 +23,13 @@
     {%- set relations = {} -%}
     {%- for seed_name in config_seed_keys() -%}
         {%- if seed_name not in seeds -%}
-            {%- do problems.append('seeds/' ~ seed_name ~ '.csv: file not found') -%}
+            {%- do problems.append(env_var('LEAD_SCORING_CONFIG_DIR', 'seeds') ~ '/' ~ seed_name ~ '.csv: file not found') -%}
             {%- continue -%}
         {%- endif -%}
         {%- set node = seeds[seed_name] -%}
-        {%- set path = node.root_path ~ '/' ~ node.original_file_path -%}
+        {#- LEAD_SCORING_CONFIG_DIR may be absolute: the seed's path is then absolute too -#}
+        {%- set path = node.original_file_path if node.original_file_path.startswith('/')
+            else node.root_path ~ '/' ~ node.original_file_path -%}
         {%- set column_types = node.config.column_types -%}
         {%- set raw_table = 'config_check_raw_' ~ seed_name -%}
         {#- line numbers: the header is line 1; a small CSV is read in order -#}
