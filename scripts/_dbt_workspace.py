@@ -2,14 +2,15 @@
 
 A `DbtWorkspace` copies the project (dbt_project.yml, profiles.yml, models, macros, seeds, dbt
 tests, analyses) into a folder of its own, so builds there never touch the repository's target/,
-DuckDB file or seeds. Each `build()` names its raw folder, configuration folder (the env var
-LEAD_SCORING_CONFIG_DIR), DuckDB file and as_of, so one workspace can build several data sets and
-configurations one after the other. dbt runs as a subprocess (one invocation at a time; the DuckDB
-file is free again when it returns).
+DuckDB file or seeds. Each `build()` names its raw folder, configuration folder (copied into the
+workspace and passed as LEAD_SCORING_CONFIG_DIR, relative), DuckDB file and as_of, so one
+workspace can build several data sets and configurations one after the other. dbt runs as a
+subprocess (one invocation at a time; the DuckDB file is free again when it returns).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -82,6 +83,21 @@ class DbtWorkspace:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(source, target)
 
+    def use_config(self, config_dir: Path) -> str:
+        """Copy a configuration folder into the workspace; its path relative to the project.
+
+        LEAD_SCORING_CONFIG_DIR must be relative: dbt writes each seed's SQL to
+        target/run/<project>/<seed path>, which for an absolute seed path is the CSV itself.
+        """
+        source = config_dir.absolute()
+        digest = hashlib.sha1(str(source).encode()).hexdigest()[:8]
+        relative = f"configs/{source.name}-{digest}"
+        target = self.root / relative
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
+        return relative
+
     def dbt(
         self,
         *args: str,
@@ -102,7 +118,7 @@ class DbtWorkspace:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
         if config_dir is not None:
-            env["LEAD_SCORING_CONFIG_DIR"] = str(config_dir.absolute())
+            env["LEAD_SCORING_CONFIG_DIR"] = self.use_config(config_dir)
         else:
             env.pop("LEAD_SCORING_CONFIG_DIR", None)
         dbt_vars = dict(extra_vars or {})
