@@ -108,9 +108,13 @@ class DbtWorkspace:
         extra_vars: dict | None = None,
         threads: int = 2,
         check: bool = True,
+        env: dict[str, str] | None = None,
     ) -> DbtRun:
-        """Run `dbt <args>` in the workspace; raises DbtBuildError on failure when check."""
-        env = {
+        """Run `dbt <args>` in the workspace; raises DbtBuildError on failure when check.
+
+        `env` adds or overrides environment variables of the dbt process.
+        """
+        run_env = {
             **os.environ,
             "DBT_PROFILES_DIR": str(self.root),
             "LEAD_SCORING_DUCKDB_PATH": str(database or self.root / "lead_scoring.duckdb"),
@@ -118,9 +122,10 @@ class DbtWorkspace:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
         if config_dir is not None:
-            env["LEAD_SCORING_CONFIG_DIR"] = self.use_config(config_dir)
+            run_env["LEAD_SCORING_CONFIG_DIR"] = self.use_config(config_dir)
         else:
-            env.pop("LEAD_SCORING_CONFIG_DIR", None)
+            run_env.pop("LEAD_SCORING_CONFIG_DIR", None)
+        run_env.update(env or {})
         dbt_vars = dict(extra_vars or {})
         if raw_data_path is not None:
             dbt_vars["raw_data_path"] = str(raw_data_path.absolute())
@@ -135,7 +140,7 @@ class DbtWorkspace:
         run_results_path.unlink(missing_ok=True)
         started = time.monotonic()
         completed = subprocess.run(
-            command, cwd=self.root, env=env, capture_output=True, text=True, check=False
+            command, cwd=self.root, env=run_env, capture_output=True, text=True, check=False
         )
         seconds = time.monotonic() - started
         run_results = (

@@ -14,7 +14,9 @@ sales_feedback.parquet, ready for `dbt build --vars '{raw_data_path: <folder>}'`
   = the contact's created_at + --deal-days days, amount null). A negative outcome makes no deal.
 
 Nothing is written to --out unless everything succeeded: the files are written into a temporary
-folder beside --out and renamed into place (an existing --out is replaced only then).
+folder beside --out and renamed into place (an existing --out is replaced only then, and only if
+it holds nothing but files this script writes). The summary printed at the end (rows in, contacts
+out, properties, deals, what became of each column) is also saved as _import_summary.json.
 """
 
 from __future__ import annotations
@@ -425,8 +427,11 @@ def run_import(
             )
         finally:
             con.close()
-        work_db.unlink()
-        shutil.rmtree(staging / ".work.tmp", ignore_errors=True)
+        for leftover in staging.glob(".work*"):  # the work database, its WAL, spill files
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
         summary.input = str(input_path)
         summary.out = str(out)
         summary.separator = separator
@@ -523,6 +528,9 @@ def write_outputs(
     )
 
     if property_columns:
+        # one thread: the cells come out in file order (rows, then columns) with no sort of
+        # rows x columns values (a parallel unpivot interleaves chunks); memory stays flat
+        con.execute("set threads = 1")
         renamed = ", ".join(
             f"{column.source} as {sql_identifier(column.target)}" for column in property_columns
         )
@@ -531,7 +539,7 @@ def write_outputs(
             "select contact_id, property, value, updated_at from ("
             f"unpivot (select row_number, contact_id, created_at_timestamp as updated_at, "
             f"{renamed} from leads) on {names} into name property value value"
-            ") where trim(value) <> '' order by row_number, property"
+            ") where trim(value) <> ''"
         )
         cell_counts = ", ".join(
             f"count(*) filter (where trim({column.source}) <> '')" for column in property_columns
@@ -684,13 +692,16 @@ def format_summary(summary: ImportSummary) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
-            "Column names on the command line match a header exactly or by its normalised form "
-            "(lower-case, runs of other characters than a-z/0-9 -> '_', e.g. emp.var.rate = "
-            "emp_var_rate). Columns whose normalised name is a contacts column are mapped "
-            "automatically. Every problem (unknown column, duplicate or empty id, two columns "
-            "normalising to one property name, ...) stops the import before anything is written."
+            "Column names on the command line match a header exactly or by its normalised\n"
+            "form (lower-case, runs of characters other than a-z0-9 -> '_', trimmed of '_'; e.g.\n"
+            "emp.var.rate = emp_var_rate). Every problem (unknown column, duplicate or empty id,\n"
+            "two columns normalising to one property name, ...) stops the import before\n"
+            "anything is written.\n\n"
+            "Example: import_leads.py bank-additional-full.csv --out data/bank --outcome-column y\n"
+            "         --map job_title=job --drop duration --created-at '2010-12-01 00:00:00'"
         ),
     )
     parser.add_argument("input", type=Path, help="the lead export (CSV with a header line)")
