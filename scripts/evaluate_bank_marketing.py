@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -117,11 +118,17 @@ def import_split(csv_path: Path, out: Path) -> dict:
 
 def read_rule_calibration(database: Path) -> dict[str, tuple[int, float | None]]:
     """rule_id -> (leads_matched, suggested_points) of the bank model from rpt_rule_calibration."""
-    rows = query(
-        database,
-        "select rule_id, leads_matched, suggested_points from rpt_rule_calibration "
-        f"where model_id = '{MODEL_ID}'",
-    )
+    try:
+        rows = query(
+            database,
+            "select rule_id, leads_matched, suggested_points from rpt_rule_calibration "
+            f"where model_id = '{MODEL_ID}'",
+        )
+    except duckdb.CatalogException as error:
+        raise SystemExit(
+            f"rpt_rule_calibration is not in the TRAIN build ({database}): this evaluation "
+            "needs the rule calibration report model of the project"
+        ) from error
     return {
         rule_id: (int(matched or 0), None if points is None else float(points))
         for rule_id, matched, points in rows

@@ -638,6 +638,7 @@ def write_outputs(
         id_column=id_columns[0].header if id_columns else None,
         created_at=(
             f"from column {created_at_column.header!r}"
+            + (" (--created-at ignored)" if created_at_source == "--created-at" else "")
             if created_at_column is not None
             else default_created_at.isoformat(sep=" ")
         ),
