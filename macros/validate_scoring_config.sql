@@ -19,11 +19,33 @@
     {%- for node in graph.nodes.values() if node.resource_type == 'seed' and node.name in config_seed_keys() -%}
         {%- do seeds.update({node.name: node}) -%}
     {%- endfor -%}
+    {#- dbt writes each seed's executed SQL to target/run/<project>/<seed path>: for an absolute
+        config folder that path is the seed CSV itself (it would be overwritten), and a folder
+        climbing more than two levels out of the project lands outside target/. Refuse both. -#}
+    {%- for node in seeds.values() -%}
+        {%- set climbing = namespace(levels=0) -%}
+        {%- set kept = [] -%}
+        {%- for part in node.original_file_path.replace('\\', '/').split('/') -%}
+            {%- if part == '..' -%}
+                {%- if kept -%}{%- do kept.pop() -%}{%- else -%}{%- set climbing.levels = climbing.levels + 1 -%}{%- endif -%}
+            {%- elif part not in ['', '.'] -%}
+                {%- do kept.append(part) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if node.original_file_path.startswith('/') or ':' in node.original_file_path or climbing.levels > 2 -%}
+            {{ exceptions.raise_compiler_error(
+                "LEAD_SCORING_CONFIG_DIR = '" ~ env_var('LEAD_SCORING_CONFIG_DIR', 'seeds')
+                ~ "' is not allowed: use a folder relative to the project directory (e.g. "
+                ~ "examples/bank_marketing/config), at most two levels above it. dbt writes each seed's "
+                ~ "SQL to target/run/<project>/<seed path>, which for this folder is "
+                ~ ("the seed CSV itself: it would overwrite your configuration." if node.original_file_path.startswith('/') or ':' in node.original_file_path else "outside target/.")) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set problems = [] -%}
     {%- set relations = {} -%}
     {%- for seed_name in config_seed_keys() -%}
         {%- if seed_name not in seeds -%}
-            {%- do problems.append('seeds/' ~ seed_name ~ '.csv: file not found') -%}
+            {%- do problems.append(env_var('LEAD_SCORING_CONFIG_DIR', 'seeds') ~ '/' ~ seed_name ~ '.csv: file not found') -%}
             {%- continue -%}
         {%- endif -%}
         {%- set node = seeds[seed_name] -%}
