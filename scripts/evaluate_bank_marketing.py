@@ -30,6 +30,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -44,7 +45,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _dbt_workspace import REPO_ROOT, DbtWorkspace, query
 from import_leads import run_import
 
-DEFAULT_DATA = REPO_ROOT.parent / "shared/data/uci_bank_marketing/bank-additional-full.csv"
+BANK_FILE_IN_SHARED_DATA = "uci_bank_marketing/bank-additional-full.csv"
+
+
+def shared_data_file(relative: str) -> Path:
+    """A file of the shared real data: $LEAD_SCORING_SHARED_DATA, else ../shared/data beside the
+    repository, else /work/shared/data (where it lives on the project's machines)."""
+    candidates = [
+        Path(os.environ["LEAD_SCORING_SHARED_DATA"])
+        if "LEAD_SCORING_SHARED_DATA" in os.environ
+        else None,
+        REPO_ROOT.parent / "shared" / "data",
+        Path("/work/shared/data"),
+    ]
+    for folder in candidates:
+        if folder is not None and (folder / relative).exists():
+            return folder / relative
+    return REPO_ROOT.parent / "shared" / "data" / relative
+
+
+DEFAULT_DATA = shared_data_file(BANK_FILE_IN_SHARED_DATA)
 DEFAULT_CONFIG = REPO_ROOT / "examples" / "bank_marketing" / "config"
 MODEL_ID = "bank"
 OUTCOME = "y"
