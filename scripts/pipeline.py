@@ -1,6 +1,8 @@
-"""One command for schedulers (cron, Airflow, Dagster): build -> tests -> publish -> alert export.
+"""One command for schedulers (cron, Airflow, Dagster): gate -> build -> tests -> publish -> export.
 
 Steps, each only after the previous one succeeded:
+0. gate_raw_inputs.py: every raw file checked against the input contract with Great Expectations
+   (Data Docs in <log-dir>/raw_input_gate); a broken file stops the run before dbt starts;
 1. `dbt build` (seeds, every model, every data and unit test) into the build database;
 2. freshness: warn when the newest accepted event or contact is older than --stale-after-hours
    before as_of (inputs stopped arriving); with --fail-on-stale it stops the run instead;
@@ -9,7 +11,8 @@ Steps, each only after the previous one succeeded:
 A failed or killed run leaves the served database at the last good publication; the next run
 rebuilds from the raw files and ends exactly where an uninterrupted run would have.
 
-Exit codes: 0 done (maybe with freshness warnings), 20 build or tests failed, 25 inputs stale
+Exit codes: 0 done (maybe with freshness warnings), 10 a raw file breaks the input contract,
+20 build or tests failed, 25 inputs stale
 (--fail-on-stale), 30 publish failed, 40 alert export failed, 75 another run holds the lock.
 Every run writes its whole output to <log-dir>/pipeline-<UTC time>.log and one JSON summary line
 to <log-dir>/runs.jsonl.
@@ -34,7 +37,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
-EXIT_BUILD, EXIT_STALE, EXIT_PUBLISH, EXIT_EXPORT, EXIT_LOCKED = 20, 25, 30, 40, 75
+EXIT_GATE, EXIT_BUILD, EXIT_STALE, EXIT_PUBLISH, EXIT_EXPORT, EXIT_LOCKED = 10, 20, 25, 30, 40, 75
 
 
 class Run:
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stale-after-hours", type=float, default=48.0)
     parser.add_argument("--fail-on-stale", action="store_true")
     parser.add_argument("--skip-export", action="store_true", help="no alert export")
+    parser.add_argument("--skip-gate", action="store_true", help="no raw-input gate")
     args = parser.parse_args(argv)
 
     args.database = args.database.resolve()
@@ -134,39 +138,62 @@ def main(argv: list[str] | None = None) -> int:
         print(f"another pipeline run holds {lock_path}; not starting", file=sys.stderr)
         return EXIT_LOCKED
 
-    run = Run(args.log_dir)
+    return run_steps(args, Run(args.log_dir))
+
+
+def run_steps(args: argparse.Namespace, run: Run) -> int:
+    """Run the steps in order; the first failing one decides the exit code."""
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(args.project_dir),
         "LEAD_SCORING_DUCKDB_PATH": str(args.database),
     }
-    dbt_vars = {}
-    if args.raw_data_path is not None:
-        dbt_vars["raw_data_path"] = args.raw_data_path
-    if args.as_of is not None:
-        dbt_vars["as_of"] = args.as_of
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    build = [dbt, "build", "--project-dir", str(args.project_dir)]
-    if dbt_vars:
-        build += ["--vars", json.dumps(dbt_vars)]
-    if not run.step("build", build, env):
-        return run.finish(EXIT_BUILD)
-
-    for problem in stale_inputs(args.database, args.stale_after_hours):
-        run.warnings.append(problem)
-        run.say(f"WARNING stale input: {problem}")
-    if run.warnings and args.fail_on_stale:
-        return run.finish(EXIT_STALE)
-
-    python = sys.executable
-    publish = [python, str(SCRIPTS / "publish.py"), "--database", str(args.database)]
-    if not run.step("publish", [*publish, "--served", str(args.served)], env):
-        return run.finish(EXIT_PUBLISH)
-
-    if not args.skip_export:
-        export = [python, str(SCRIPTS / "export_alerts.py"), "--database", str(args.database)]
-        if not run.step("export alerts", [*export, "--out-dir", str(args.alerts_dir)], env):
-            return run.finish(EXIT_EXPORT)
+    python, scripts = sys.executable, str(SCRIPTS)
+    dbt_vars = {
+        name: value
+        for name, value in (("raw_data_path", args.raw_data_path), ("as_of", args.as_of))
+        if value is not None
+    }
+    raw_path = Path(args.raw_data_path or "data/raw")
+    config_dir = args.project_dir / env.get("LEAD_SCORING_CONFIG_DIR", "seeds")
+    build = [str(Path(python).with_name("dbt")), "build", "--project-dir", str(args.project_dir)]
+    steps = [
+        (
+            "gate",
+            [python, f"{scripts}/gate_raw_inputs.py", "--raw-data-path",
+             str(raw_path if raw_path.is_absolute() else args.project_dir / raw_path),
+             "--docs-dir", str(args.log_dir / "raw_input_gate"), "--config-dir", str(config_dir)],
+            EXIT_GATE,
+            not args.skip_gate,
+        ),
+        ("build", build + (["--vars", json.dumps(dbt_vars)] if dbt_vars else []), EXIT_BUILD, True),
+        ("freshness", None, EXIT_STALE, True),
+        (
+            "publish",
+            [python, f"{scripts}/publish.py", "--database", str(args.database),
+             "--served", str(args.served)],
+            EXIT_PUBLISH,
+            True,
+        ),
+        (
+            "export alerts",
+            [python, f"{scripts}/export_alerts.py", "--database", str(args.database),
+             "--out-dir", str(args.alerts_dir)],
+            EXIT_EXPORT,
+            not args.skip_export,
+        ),
+    ]  # fmt: skip
+    for name, command, exit_code, enabled in steps:
+        if not enabled:
+            continue
+        if command is None:  # freshness: read from the build, warn (or stop)
+            for problem in stale_inputs(args.database, args.stale_after_hours):
+                run.warnings.append(problem)
+                run.say(f"WARNING stale input: {problem}")
+            if run.warnings and args.fail_on_stale:
+                return run.finish(exit_code)
+        elif not run.step(name, command, env):
+            return run.finish(exit_code)
     return run.finish(0)
 
 

@@ -80,10 +80,17 @@ def test_a_run_builds_publishes_exports_and_logs(done) -> None:
     runs = [
         json.loads(line) for line in (project.root / "logs" / "runs.jsonl").read_text().splitlines()
     ]
-    assert [step["step"] for step in runs[-1]["steps"]] == ["build", "publish", "export alerts"]
+    assert [step["step"] for step in runs[-1]["steps"]] == [
+        "gate",
+        "build",
+        "publish",
+        "export alerts",
+    ]
     assert all(step["exit_code"] == 0 for step in runs[-1]["steps"])
     log = Path(runs[-1]["log"]).read_text()
     assert "Completed successfully" in log and "published" in log and "exported" in log
+    assert "events               ok" in log  # the raw-input gate's summary
+    assert (project.root / "logs" / "raw_input_gate" / "gx").is_dir()  # its Data Docs
     assert served_marts(project)["fct_lead_scores"]
     assert list((project.root / "exports").glob("alerts-*.jsonl"))
     # newest event 06-12 10:00, newest contact 06-01: both more than 48 h before as_of -> warned
@@ -111,19 +118,37 @@ def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:
     assert "another pipeline run holds" in result.stderr
 
 
-def test_a_failing_build_exits_20_and_keeps_the_served_data(done) -> None:
+def test_a_broken_raw_file_stops_the_run_at_the_gate(done) -> None:
     project, _ = done
     served = project.root / "served" / "lead_scoring.duckdb"
     before = served.read_bytes()
     contacts = project.raw_dir / "contacts.csv"
     saved = contacts.read_text()
-    contacts.write_text("id,created_at\nX,2026-01-01\n")  # contact_id missing: the run stops
+    contacts.write_text("id,created_at\nX,2026-01-01\n")  # contact_id missing
     try:
         result = run_pipeline(project)
     finally:
         contacts.write_text(saved)
+    assert result.returncode == 10
+    assert "required column(s) contact_id missing" in result.stdout + result.stderr
+    runs = (project.root / "logs" / "runs.jsonl").read_text().splitlines()
+    assert [step["step"] for step in json.loads(runs[-1])["steps"]] == ["gate"]  # dbt never ran
+    assert served.read_bytes() == before
+
+
+def test_a_failing_build_exits_20_and_keeps_the_served_data(done) -> None:
+    project, _ = done
+    served = project.root / "served" / "lead_scoring.duckdb"
+    before = served.read_bytes()
+    rules = project.root / "seeds" / "scoring_rules.csv"
+    saved = rules.read_text()
+    rules.write_text(saved.replace(",gte,1000,", ",bigger_than,1000,", 1))  # unknown operator
+    try:
+        result = run_pipeline(project)
+    finally:
+        rules.write_text(saved)
     assert result.returncode == 20
-    assert "contact_id" in result.stdout + result.stderr
+    assert "bigger_than" in result.stdout + result.stderr
     assert served.read_bytes() == before
 
 

@@ -1,0 +1,153 @@
+"""scripts/gate_raw_inputs.py: the Great Expectations gate on the raw files, run for real.
+
+Small hand-written raw folders: a clean one passes and gets Data Docs; a missing column, too many
+unknown event types, duplicate ids spread over batches, out-of-range or unparseable timestamps
+and unknown deal stages break the contract (exit 1, each named); a few bad rows pass the gate and
+end up in dbt's quarantine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dbt_harness import REPO_ROOT, DbtProject
+
+GATE = str(REPO_ROOT / "scripts" / "gate_raw_inputs.py")
+
+CONTACTS = """contact_id,email,created_at
+C1,c1@acme.com,2026-01-01 00:00:00
+C2,c2@acme.com,2026-01-02 00:00:00
+C3,c3@acme.com,2026-01-03 00:00:00
+"""
+
+
+def events(count: int, **overrides: str) -> str:
+    """`count` page views of C1..C3, one a day from 2026-01-01; overrides: row number -> line."""
+    lines = ["event_id,contact_id,event_type,occurred_at"]
+    for number in range(1, count + 1):
+        line = f"E{number:03d},C{number % 3 + 1},page_view,2026-01-{number % 28 + 1:02d} 10:00:00"
+        lines.append(overrides.get(f"row{number}", line))
+    return "\n".join(lines) + "\n"
+
+
+def raw_folder(root: Path, events_csv: str, **other: str) -> Path:
+    raw = root / "raw"
+    raw.mkdir(parents=True)
+    (raw / "contacts.csv").write_text(other.get("contacts", CONTACTS))
+    (raw / "events.csv").write_text(events_csv)
+    for name in ("deals", "sales_feedback", "contact_properties"):
+        if name in other:
+            (raw / f"{name}.csv").write_text(other[name])
+    return raw
+
+
+def gate(raw: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, GATE, "--raw-data-path", str(raw), "--docs-dir", str(raw.parent / "docs"),
+         "--config-dir", str(REPO_ROOT / "seeds"), *extra],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_clean_files_pass_and_get_data_docs(tmp_path: Path) -> None:
+    deals = "deal_id,contact_id,stage,amount,created_at\nD1,C1,Closed_Won,100,2026-02-01\n"
+    result = gate(raw_folder(tmp_path, events(40), deals=deals))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "events               ok                40 rows in 1 batch(es)" in result.stdout
+    assert "deals                ok" in result.stdout  # stage compared lower-cased, like dbt
+    index = tmp_path / "docs" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    assert index.exists() and "raw_events" in index.read_text()
+
+
+def test_a_missing_required_column_breaks_the_contract(tmp_path: Path) -> None:
+    broken = "event_id,contact_id,occurred_at\nE1,C1,2026-01-01 10:00:00\n"
+    result = gate(raw_folder(tmp_path, broken))
+    assert result.returncode == 1
+    assert "events               BROKEN" in result.stdout
+    assert (
+        "required column(s) event_type missing (the file has: contact_id, event_id, occurred_at)"
+        in result.stdout
+    )
+    assert "1 file(s) break the input contract: events" in result.stderr
+
+
+def test_many_unknown_event_types_break_it_a_few_do_not(tmp_path: Path) -> None:
+    # 3 of 40 (7.5 %) unknown: more than the 5 % tolerated; " PAGE_VIEW " is known (normalised)
+    unknown = {f"row{n}": f"E{n:03d},C1,chat_started,2026-01-05 10:00:00" for n in (5, 6, 7)}
+    unknown["row8"] = "E008,C1, PAGE_VIEW ,2026-01-05 10:00:00"
+    result = gate(raw_folder(tmp_path / "many", events(40, **unknown)))
+    assert result.returncode == 1
+    assert (
+        "expect_column_values_to_be_in_set on event_type: 3 of 40 rows (7.50 %) fail"
+        in result.stdout
+    )
+    assert "chat_started" in result.stdout
+    few = {"row5": "E005,C1,chat_started,2026-01-05 10:00:00"}  # 1 of 40: 2.5 %
+    assert gate(raw_folder(tmp_path / "few", events(40, **few))).returncode == 0
+
+
+def test_duplicate_ids_are_found_across_batches(tmp_path: Path) -> None:
+    # E001 again as the last row: with 5 rows a batch, the copies would sit in different batches
+    # if rows were batched in file order; batching by a hash of the id brings them together
+    duplicated = {"row40": "E001,C2,page_view,2026-01-20 10:00:00"}
+    result = gate(
+        raw_folder(tmp_path, events(40, **duplicated)),
+        "--batch-rows",
+        "5",
+        "--tolerance-percent",
+        "0",
+    )
+    assert result.returncode == 1
+    assert "rows in 8 batch(es)" in result.stdout
+    assert "expect_column_values_to_be_unique on _gate_id: 2 of 40 rows" in result.stdout
+    assert "E001" in result.stdout
+
+
+def test_timestamps_out_of_range_or_unparseable_break_it(tmp_path: Path) -> None:
+    bad = {
+        "row1": "E001,C1,page_view,1999-12-31 10:00:00",
+        "row2": "E002,C1,page_view,2999-01-01 10:00:00",
+        "row3": "E003,C1,page_view,yesterday",
+    }
+    result = gate(raw_folder(tmp_path, events(20, **bad)), "--tolerance-percent", "0")
+    assert result.returncode == 1
+    assert (
+        "expect_column_values_to_be_between on occurred_at__as_timestamp: 2 of 20" in result.stdout
+    )
+    assert (
+        "expect_column_values_to_not_be_null on occurred_at__as_timestamp: 1 of 20" in result.stdout
+    )
+
+
+def test_unknown_deal_stage_and_unparseable_amount_break_it(tmp_path: Path) -> None:
+    deals = (
+        "deal_id,contact_id,stage,amount,created_at\n"
+        "D1,C1,won,100,2026-02-01\n"
+        "D2,C2,open,lots,2026-02-01\n"
+    )
+    result = gate(raw_folder(tmp_path, events(10), deals=deals))
+    assert result.returncode == 1
+    assert "expect_column_values_to_be_in_set on stage: 1 of 2 rows" in result.stdout
+    assert "expect_column_values_to_be_in_set on amount__is_number: 1 of 2 rows" in result.stdout
+
+
+@pytest.fixture
+def project_with_a_few_bad_rows(tmp_path: Path) -> DbtProject:
+    project = DbtProject(tmp_path / "project")
+    project.write_raw("contacts", CONTACTS)
+    project.write_raw("events", events(40, row5="E005,C1,chat_started,2026-01-05 10:00:00"))
+    return project
+
+
+def test_a_few_bad_rows_pass_the_gate_and_land_in_quarantine(
+    project_with_a_few_bad_rows: DbtProject,
+) -> None:
+    project = project_with_a_few_bad_rows
+    assert gate(project.raw_dir).returncode == 0
+    project.build(vars={"as_of": "2026-03-01 00:00:00"})
+    assert project.query("select event_id, reject_reason from main.quarantine_events") == [
+        ("E005", "unknown_event_type: event_type")
+    ]
