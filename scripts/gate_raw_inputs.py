@@ -21,12 +21,10 @@ Usage: .venv/bin/python scripts/gate_raw_inputs.py [--raw-data-path data/raw]
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import logging
 import math
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +34,7 @@ import duckdb
 import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from raw_contract import raw_contract
 
 ROOT = Path(__file__).resolve().parents[1]
 # ids that must be unique (contact_properties may hold a property's history: no unique id)
@@ -62,14 +61,6 @@ VALUE_SETS = {
 
 class ContractError(Exception):
     """A file that cannot be validated at all (missing, two formats, unreadable)."""
-
-
-def raw_contract() -> dict[str, dict]:
-    """The input contract of macros/raw_table_columns.sql (a Jinja dict literal) as Python."""
-    text = (ROOT / "macros" / "raw_table_columns.sql").read_text()
-    literal = text[text.index("return(") + len("return(") : text.rindex(") }}")]
-    literal = re.sub(r"\bfalse\b", "False", re.sub(r"\btrue\b", "True", literal))
-    return ast.literal_eval(literal)
 
 
 def event_type_catalog(config_dir: Path) -> list[str]:

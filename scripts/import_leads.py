@@ -35,25 +35,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from raw_contract import raw_contract
 
+# the contacts columns of the input contract (macros/raw_table_columns.sql), contact_id aside
 KNOWN_CONTACT_COLUMNS = [
-    "email",
-    "first_name",
-    "last_name",
-    "company_name",
-    "company_domain",
-    "job_title",
-    "industry",
-    "country",
-    "employee_count",
-    "annual_revenue",
-    "lead_source",
-    "lead_source_detail",
-    "contact_type",
-    "owner_id",
-    "email_opt_out",
-    "created_at",
-    "updated_at",
+    *raw_contract()["contacts"]["optional"],
+    *(column for column in raw_contract()["contacts"]["required"] if column != "contact_id"),
 ]
 # Property names the project never reads as custom properties (a contacts column of that name wins
 # in int_contact_attributes_unpivoted), so a column that would become one is an error.

@@ -170,13 +170,11 @@ final as (
     left join score_grades as fit_bands
         on totals.model_id = fit_bands.model_id
         and fit_bands.dimension = 'fit'
-        and (fit_bands.lower_bound is null or totals.fit_score >= fit_bands.lower_bound)
-        and (fit_bands.upper_bound is null or totals.fit_score < fit_bands.upper_bound)
+        and {{ score_in_band('fit_bands', 'totals.fit_score') }}
     left join score_grades as engagement_bands
         on totals.model_id = engagement_bands.model_id
         and engagement_bands.dimension = 'engagement'
-        and (engagement_bands.lower_bound is null or totals.engagement_score >= engagement_bands.lower_bound)
-        and (engagement_bands.upper_bound is null or totals.engagement_score < engagement_bands.upper_bound)
+        and {{ score_in_band('engagement_bands', 'totals.engagement_score') }}
 
 )
 

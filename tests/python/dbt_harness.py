@@ -17,15 +17,10 @@ from pathlib import Path
 import duckdb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_ITEMS = [
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "seeds",
-    "tests/dbt",
-    "analyses",
-]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from _dbt_workspace import PROJECT_ITEMS  # noqa: E402 - the project files a copy needs
+
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 

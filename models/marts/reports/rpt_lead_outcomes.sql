@@ -142,13 +142,11 @@ final as (
     left join score_grades as fit_bands
         on judged.model_id = fit_bands.model_id
         and fit_bands.dimension = 'fit'
-        and (fit_bands.lower_bound is null or peaks.fit_score_at_peak >= fit_bands.lower_bound)
-        and (fit_bands.upper_bound is null or peaks.fit_score_at_peak < fit_bands.upper_bound)
+        and {{ score_in_band('fit_bands', 'peaks.fit_score_at_peak') }}
     left join score_grades as engagement_bands
         on judged.model_id = engagement_bands.model_id
         and engagement_bands.dimension = 'engagement'
-        and (engagement_bands.lower_bound is null or peaks.engagement_score_at_peak >= engagement_bands.lower_bound)
-        and (engagement_bands.upper_bound is null or peaks.engagement_score_at_peak < engagement_bands.upper_bound)
+        and {{ score_in_band('engagement_bands', 'peaks.engagement_score_at_peak') }}
 
 )
 

@@ -1,0 +1,21 @@
+"""The input contract of the raw tables (SPEC 2) for the Python scripts, read from the one place
+the dbt project keeps it: macros/raw_table_columns.sql (a Jinja dict literal), so the scripts and
+the dbt hook can never disagree about a table's columns or which ones are required."""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def raw_contract() -> dict[str, dict]:
+    """table -> {'required': [...], 'optional': [...], 'is_optional_table': bool}."""
+    text = (ROOT / "macros" / "raw_table_columns.sql").read_text()
+    literal = text[text.index("return(") + len("return(") : text.rindex(") }}")]
+    literal = re.sub(r"\bfalse\b", "False", re.sub(r"\btrue\b", "True", literal))
+    return ast.literal_eval(literal)
