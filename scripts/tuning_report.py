@@ -352,7 +352,33 @@ def rate_bands(connection: duckdb.DuckDBPyConnection, breakdown: str, base_rate:
         """,
         [breakdown],
     )
-    return {"base_rate": base_rate, "bands": rows}
+    if breakdown == "score_band" and rows:
+        rows = fill_band_gaps(rows)
+    return {"base_rate": base_rate, "bands": rows, "min_leads": min_support(rows)}
+
+
+def fill_band_gaps(rows: list[dict]) -> list[dict]:
+    """Score bands without judged contacts as empty bands, so the x axis stays a number line."""
+    width = rows[0]["band_upper"] - rows[0]["band_lower"]
+    by_lower = {row["band_lower"]: row for row in rows}
+    filled = []
+    lower = rows[0]["band_lower"]
+    while lower <= rows[-1]["band_lower"]:
+        filled.append(
+            by_lower.get(lower)
+            or {
+                "band": f"{lower:.2f} to <{lower + width:.2f}",
+                "band_lower": lower,
+                "band_upper": lower + width,
+                "leads": 0,
+                "converted_leads": 0,
+                "conversion_rate": None,
+                "lift": None,
+                "share_of_leads": 0.0,
+            }
+        )
+        lower += width
+    return filled
 
 
 def thresholds(connection: duckdb.DuckDBPyConnection) -> dict:
@@ -532,7 +558,7 @@ def rule_takeaway(chart: dict) -> str:
         strongest = max(judged, key=lambda row: (row["z_score"], row["rule_id"]))
         if strongest["z_score"] > 0 and strongest["lift"] is not None:
             parts.append(
-                f"The strongest signal is {strongest['rule_id']}: leads matching it convert at "
+                f"The clearest signal is {strongest['rule_id']}: leads matching it convert at "
                 f"{fmt_lift(strongest['lift'])} the average"
             )
     never = [row["rule_id"] for row in rows if row["is_never_fired"]]
@@ -695,11 +721,11 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def stat(label: str, value: str, note: str = "") -> str:
+def stat(label: str, value: str, note: str = "", value_class: str = "") -> str:
     note_html = f'<span class="stat-note">{esc(note)}</span>' if note else ""
     return (
         f'<div class="stat"><span class="stat-label">{esc(label)}</span>'
-        f'<span class="stat-value">{esc(value)}</span>{note_html}</div>'
+        f'<span class="stat-value {value_class}">{esc(value)}</span>{note_html}</div>'
     )
 
 
@@ -769,7 +795,7 @@ def render_html(report: dict) -> str:
                 as_of_time.strftime("%Y-%m-%d") if as_of_time else "unknown",
                 as_of_time.strftime("%H:%M UTC") if as_of_time else "",
             ),
-            stat("Config version", meta["config_version"] or NONE),
+            stat("Config version", meta["config_version"] or NONE, value_class="code"),
             stat("Contacts", fmt_int(meta["contacts"]), f"{fmt_int(meta['excluded'])} excluded"),
             stat("Judged", fmt_int(meta["judged"]), "window closed"),
             stat(

@@ -313,11 +313,16 @@
     function drawRateBars(canvas, data, width, options) {
         const bands = data.bands;
         if (!bands.length) return emptyChart(canvas, width, 'No judged contacts yet.');
-        legend(canvas, [
+        const items = [
             { color: COLORS.primary, label: 'At or above the average' },
             { color: COLORS.other, label: 'Below the average' },
             { color: COLORS.reference, shape: 'dashed', label: `Average ${fmt.pct(data.base_rate)}` },
-        ]);
+        ];
+        const fewLeads = bands.some((band) => band.leads > 0 && band.leads < data.min_leads);
+        if (fewLeads) {
+            items.push({ color: 'rgba(15, 118, 110, 0.4)', label: `Faded: under ${fmt.int(data.min_leads)} leads` });
+        }
+        legend(canvas, items);
         const height = 270;
         const box = { left: 56, right: width - 12, top: 16, bottom: height - 46 };
         const maxRate = Math.max(data.base_rate || 0, ...bands.map((band) => band.conversion_rate || 0));
@@ -328,6 +333,7 @@
         const slot = (box.right - box.left) / bands.length;
         const barWidth = Math.max(3, Math.min(56, slot * 0.72));
         bands.forEach((band, index) => {
+            if (!band.leads) return;
             const rate = band.conversion_rate || 0;
             const center = box.left + slot * (index + 0.5);
             const above = data.base_rate != null && rate >= data.base_rate;
@@ -338,6 +344,7 @@
                 height: Math.max(box.bottom - y(rate), rate > 0 ? 1 : 0),
                 rx: 2,
                 fill: above ? COLORS.primary : COLORS.other,
+                'fill-opacity': band.leads < data.min_leads ? 0.4 : 1,
                 class: 'mark',
             });
             tip(
@@ -405,11 +412,16 @@
             ['recall', 'Recall', COLORS.recall],
             ['f1', 'F1', COLORS.f1],
         ];
-        legend(canvas, metrics.map(([, label, color]) => ({ color, label, shape: 'line' })));
+        // when conversions are rare, precision and F1 stay far below recall: they get their own
+        // axis on the right so that their shape stays visible
+        const lowMax = Math.max(...points.map((point) => Math.max(point.precision || 0, point.f1 || 0)));
+        const split = lowMax > 0 && lowMax < 0.35;
+        const side = (key) => (split ? (key === 'recall' ? ' (left axis)' : ' (right axis)') : '');
+        legend(canvas, metrics.map(([key, label, color]) => ({ color, label: label + side(key), shape: 'line' })));
         const values = points.map((point) => point.threshold).concat(data.markers.map((marker) => marker.value));
         const low = Math.min(...values);
         const high = Math.max(...values);
-        const box = { left: 56, right: width - 16, top: 0, bottom: 0 };
+        const box = { left: 56, right: width - (split ? 60 : 16), top: 0, bottom: 0 };
         const x = linear(low, high === low ? low + 1 : high, box.left, box.right);
 
         // marker labels in rows so that they do not overlap
@@ -434,7 +446,33 @@
         box.bottom = height - 46;
         const y = linear(0, 1, box.bottom, box.top);
         const svg = makeSvg(canvas, width, height, 'Precision, recall and F1 by threshold');
-        yAxis(svg, box, y, [0, 0.25, 0.5, 0.75, 1], fmt.pct, 'Precision · recall · F1');
+        yAxis(svg, box, y, [0, 0.25, 0.5, 0.75, 1], fmt.pct, split ? 'Recall' : 'Precision · recall · F1');
+        const yOf = { recall: y, precision: y, f1: y };
+        if (split) {
+            const top = niceMax(lowMax, 4);
+            const right = linear(0, top, box.bottom, box.top);
+            yOf.precision = right;
+            yOf.f1 = right;
+            const axis = svgEl(svg, 'g', { class: 'axis' });
+            for (const value of niceTicks(0, top, 4)) {
+                svgEl(axis, 'line', { x1: box.right, x2: box.right + 4, y1: right(value), y2: right(value), class: 'zero-line' });
+                svgEl(axis, 'text', { x: box.right + 7, y: right(value) + 4 }, fmt.pct(value));
+            }
+            svgEl(axis, 'line', { x1: box.right, x2: box.right, y1: box.top, y2: box.bottom, class: 'zero-line' });
+            const middle = (box.top + box.bottom) / 2;
+            svgEl(
+                svg,
+                'text',
+                {
+                    x: width - 8,
+                    y: middle,
+                    transform: `rotate(90 ${width - 8} ${middle})`,
+                    'text-anchor': 'middle',
+                    class: 'axis-label',
+                },
+                'Precision · F1',
+            );
+        }
         for (const { marker, label, center, row } of placed) {
             const color = COLORS[marker.kind] || COLORS.current;
             const labelY = 12 + row * 16;
@@ -459,7 +497,7 @@
             const defined = points.filter((point) => point[key] != null);
             if (!defined.length) continue;
             const path = defined
-                .map((point, index) => `${index ? 'L' : 'M'}${x(point.threshold).toFixed(1)},${y(point[key]).toFixed(1)}`)
+                .map((point, index) => `${index ? 'L' : 'M'}${x(point.threshold).toFixed(1)},${yOf[key](point[key]).toFixed(1)}`)
                 .join('');
             svgEl(svg, 'path', { d: path, fill: 'none', stroke: color, 'stroke-width': 2.2, class: 'mark' });
             if (defined.length <= 30) {
@@ -467,7 +505,7 @@
                     tip(
                         svgEl(svg, 'circle', {
                             cx: x(point.threshold),
-                            cy: y(point[key]),
+                            cy: yOf[key](point[key]),
                             r: 3,
                             fill: color,
                             class: 'mark',

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pytest
@@ -71,7 +72,7 @@ CHARTS = {
     "chart-rule-lift": (
         "rules",
         3,  # big, demo, visit have a log-odds ratio; never never fired
-        "The strongest signal is big: leads matching it convert at 3.0\u00d7 the average; "
+        "The clearest signal is big: leads matching it convert at 3.0\u00d7 the average; "
         "1 rule never fired (never); no rule's points have the wrong sign.",
     ),
     "chart-cohort-trend": (
@@ -80,6 +81,15 @@ CHARTS = {
         "MQLs of Mar 2026 moved to SQL at 0%, well below the 25% of the months before.",
     ),
 }
+
+
+def load_script() -> ModuleType:
+    """scripts/tuning_report.py as a module, to render hand-modified report data."""
+    spec = importlib.util.spec_from_file_location("tuning_report", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -260,9 +270,16 @@ def test_the_network_check_would_see_a_request(browser: Browser, tmp_path: Path)
 
 
 def test_narrow_screen_keeps_the_page_within_its_width(browser: Browser, report_html: Path) -> None:
-    page, problems = open_page(browser, report_html, width=390)
+    """Opened wide, then narrowed like a phone: the charts are drawn again for the new width."""
+    page, problems = open_page(browser, report_html, width=1280)
     try:
+        wide = page.locator("#chart-cohort-trend svg").bounding_box()
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.wait_for_function(
+            "document.querySelector('#chart-cohort-trend svg').getBoundingClientRect().width < 390"
+        )
         state = chart_state(page)
+        assert wide and wide["width"] > 1000
         assert problems.errors == []
         assert all(chart["drawn"] == "true" for chart in state.values())
         overflow = page.evaluate(
@@ -276,10 +293,7 @@ def test_narrow_screen_keeps_the_page_within_its_width(browser: Browser, report_
 
 def test_data_is_escaped_in_the_page(browser: Browser, report_db: Path, tmp_path: Path) -> None:
     """Rule ids, takeaways and JSON that contain markup stay text: nothing runs, nothing breaks."""
-    spec = importlib.util.spec_from_file_location("tuning_report", SCRIPT)
-    assert spec and spec.loader
-    tuning_report = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tuning_report)
+    tuning_report = load_script()
     report = tuning_report.load_report(report_db)
     evil = "</script><img src=x onerror=\"document.title='pwned'\"><!-- & \u2028"
     report["charts"]["rules"]["rules"][0]["rule_id"] = evil
@@ -298,6 +312,29 @@ def test_data_is_escaped_in_the_page(browser: Browser, report_db: Path, tmp_path
         assert data["charts"]["rules"]["rules"][0]["rule_id"] == evil
         labels = page.locator("#chart-rule-lift svg text").all_text_contents()
         assert any(label.startswith(evil) for label in labels)  # + its tooltip <title>
+    finally:
+        page.context.close()
+
+
+def test_rule_flags_and_wrong_sign_takeaway(
+    browser: Browser, report_db: Path, tmp_path: Path
+) -> None:
+    """The fixture's lifecycle model has no wrong-sign rule: mark one to see the flag drawn."""
+    tuning_report = load_script()
+    report = tuning_report.load_report(report_db)
+    rules = {rule["rule_id"]: rule for rule in report["charts"]["rules"]["rules"]}
+    rules["visit"]["is_sign_suspect"] = True
+    report["takeaways"]["rules"] = tuning_report.rule_takeaway(report["charts"]["rules"])
+    html_path = tmp_path / "flags.html"
+    html_path.write_text(tuning_report.render_html(report), encoding="utf-8")
+    page, problems = open_page(browser, html_path)
+    try:
+        assert problems.errors == []
+        assert page.locator('#chart-rule-lift [data-flag="⚠ wrong sign"]').count() == 1
+        assert page.locator("#chart-rule-lift .takeaway").text_content() == (
+            "The clearest signal is big: leads matching it convert at 3.0\u00d7 the average; "
+            "1 rule never fired (never); 1 rule has points of the wrong sign (visit)."
+        )
     finally:
         page.context.close()
 
