@@ -876,8 +876,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database", type=Path, default=Path("lead_scoring.duckdb"))
-    parser.add_argument("--out", type=Path, default=Path("reports/tuning_report.html"))
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=Path("lead_scoring.duckdb"),
+        help="the built DuckDB file, opened read-only (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports/tuning_report.html"),
+        help="the HTML file to write; replaced atomically (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     try:
         report = load_report(args.database)
