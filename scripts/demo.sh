@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: install, generate the demo data set (once), dbt build,
-# then print the top leads with grade, score and the rules that made the score.
+# write the tuning report (reports/tuning_report.html), then print the top leads with grade,
+# score and the rules that made the score.
 # Usage: bash scripts/demo.sh [number of contacts, default 20000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +14,6 @@ if [ ! -f data/raw/events.parquet ] && [ ! -d data/raw/events ]; then
     .venv/bin/python scripts/generate_demo_data.py --contacts "$contacts" --out data/raw
 fi
 .venv/bin/dbt build
+.venv/bin/python scripts/tuning_report.py --database "${LEAD_SCORING_DUCKDB_PATH:-lead_scoring.duckdb}" \
+    --out reports/tuning_report.html
 .venv/bin/python scripts/show_top_leads.py --db "${LEAD_SCORING_DUCKDB_PATH:-lead_scoring.duckdb}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install and run every check: ruff, sqlfluff, dbt build (all dbt data and unit tests) on a
-# generated data set, then pytest (SPEC semantics, config validation, bad input, generator).
+# generated data set, the tuning report on it, then pytest (SPEC semantics, config validation, bad
+# input, generator, the tuning report in headless chromium, which this script installs if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,21 @@ rm -rf target/test_raw
 python scripts/generate_demo_data.py --contacts 3000 --end-date 2026-06-30 --out target/test_raw
 LEAD_SCORING_DUCKDB_PATH=target/test.duckdb \
     dbt build --vars '{raw_data_path: target/test_raw, as_of: "2026-07-01 00:00:00"}'
+
+echo "== tuning report on the generated data"
+python scripts/tuning_report.py --database target/test.duckdb \
+    --out target/test-artifacts/tuning_report_generated.html
+
+echo "== chromium for the browser test (Debian's package; Playwright never downloads a browser)"
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+    else
+        sudo apt-get update
+        sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+    fi
+fi
 
 echo "== pytest"
 python -m pytest

@@ -154,22 +154,27 @@ cells as (
 ),
 
 -- log-odds ratio of converting, matched vs not: each group gets one pseudo-lead split by the base
--- rate (so an empty cell reads as the base rate, not 50 %), and its standard error
+-- rate (so an empty cell reads as the base rate, not 50 %), and its standard error. Without both
+-- converted and not converted judged leads (base rate 0 or 1) there is nothing to compare: null
+-- (ln(0) would give -inf - -inf = NaN, which no decimal cast accepts)
 log_odds as (
 
     select
         *,
         case
-            when leads_matched > 0 and leads_unmatched > 0
+            when leads_matched > 0 and leads_unmatched > 0 and base_rate > 0 and base_rate < 1
                 then ln((converted_matched + base_rate) / (leads_matched - converted_matched + 1 - base_rate))
                     - ln((converted_unmatched + base_rate) / (leads_unmatched - converted_unmatched + 1 - base_rate))
         end as log_odds_ratio,
-        sqrt(
-            1 / (converted_matched + base_rate)
-            + 1 / (leads_matched - converted_matched + 1 - base_rate)
-            + 1 / (converted_unmatched + base_rate)
-            + 1 / (leads_unmatched - converted_unmatched + 1 - base_rate)
-        ) as log_odds_standard_error
+        case
+            when base_rate > 0 and base_rate < 1
+                then sqrt(
+                        1 / (converted_matched + base_rate)
+                        + 1 / (leads_matched - converted_matched + 1 - base_rate)
+                        + 1 / (converted_unmatched + base_rate)
+                        + 1 / (leads_unmatched - converted_unmatched + 1 - base_rate)
+                    )
+        end as log_odds_standard_error
     from cells
 
 ),
