@@ -1,10 +1,12 @@
 {{ config(materialized='ephemeral') }}
 
 {#- Accepted events that exist at as_of joined to the event and event_count rules they match:
-    event type (field '*' = every is_activity type) and the filter. window_days is left to the
-    consumers: the scores at as_of apply it, the score timeline turns it into an expiry time. Ephemeral: each
-    rule kind aggregates it in its own model without writing tens of millions of rows.
-    One row per model, rule and matching event. -#}
+    event type (field '*' = every is_activity type) and the filter, with the rule's settings and
+    its group's decay (the only place rules are joined to their group's decay). window_days is
+    left to the consumers: the scores at as_of apply it, the score timeline turns it into an
+    expiry time. rule_key is one integer per rule and contact, for window partitions. Ephemeral:
+    event rules are materialised once by int_event_rule_spans; event_count rules are aggregated
+    without writing tens of millions of rows. One row per model, rule and matching event. -#}
 
 with
 
@@ -13,7 +15,9 @@ rules as (
     select
         rules.*,
         scoring_groups.decay_percent,
-        scoring_groups.decay_period_days
+        scoring_groups.decay_period_days,
+        row_number() over (order by rules.model_id, rules.rule_id) - 1 as rule_number,
+        count(*) over () as rule_count
     from {{ ref('stg_config__scoring_rules') }} as rules
     inner join {{ ref('stg_config__scoring_groups') }} as scoring_groups
         on rules.model_id = scoring_groups.model_id
@@ -32,6 +36,7 @@ events as (
 
     select
         contact_id,
+        contact_number,
         event_id,
         event_type,
         channel,
@@ -76,9 +81,12 @@ events_joined_to_rules as (
         rules.model_id,
         rules.rule_id,
         rules.kind,
+        rules.group_id,
+        rules.aggregate,
         rules.max_occurrences,
         rules.points,
         rules.window_days,
+        events.contact_number * rules.rule_count + rules.rule_number as rule_key,
         rules.decay_percent,
         rules.decay_period_days,
         rules.filter_attribute,
@@ -116,11 +124,18 @@ matched_events as (
         model_id,
         rule_id,
         kind,
+        group_id,
+        aggregate,
         contact_id,
+        rule_key,
         event_id,
         occurred_at,
         channel,
+        points,
+        max_occurrences,
         window_days,
+        decay_percent,
+        decay_period_days,
         age_days,
         -- events of one decay step share a weight, so they are counted per step, not one by one
         case

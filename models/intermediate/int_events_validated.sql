@@ -75,6 +75,8 @@ final as (
     select
         event_id,
         contact_id,
+        -- int_contacts_accepted.contact_number of the contact, for integer window keys
+        contact_number,
         match_method,
         event_type,
         channel,
