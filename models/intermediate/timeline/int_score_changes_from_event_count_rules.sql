@@ -45,16 +45,20 @@ contacts as (
 
 ),
 
--- what one match adds to the aggregate: itself (count), its channel or its day (distinct)
+-- the signature rule's matches; a window of null days never ends (a span longer than any data)
 counted_values as (
 
     select
         matches.model_id,
         matches.rule_id,
         matches.contact_id,
+        matches.rule_key,
         matches.event_id,
         matches.occurred_at,
+        {{ epoch_microseconds('matches.occurred_at') }} as occurred_at_us,
         rules.window_days,
+        coalesce(rules.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint))
+            as window_us,
         rules.aggregate,
         case rules.aggregate
             when 'distinct_channels' then matches.channel
@@ -69,7 +73,42 @@ counted_values as (
 
 ),
 
--- count: every match is in the aggregate from its time until it leaves the window
+-- count: a match is in the aggregate from its time t until t + window_days. One sort gives, at each
+-- match's time, the count after the moment and the count after expiries but before arrivals at
+-- that moment, and at its expiry time the count before the moment and after the expiries only
+-- (range frames: peers share them). A moment with arrivals and expiries is split into expiries,
+-- then arrivals, so each part is emitted once (by the first match of its peers) and adds up.
+count_windows as (
+
+    select
+        model_id,
+        rule_id,
+        contact_id,
+        occurred_at,
+        window_days,
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between window_us - 1 preceding and current row
+        ) as value_after_arrivals,
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between window_us - 1 preceding and 1 preceding
+        ) as value_before_arrivals,
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between current row and window_us - 1 following
+        ) as value_before_expiries,
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between 1 following and window_us - 1 following
+        ) as value_after_expiries,
+        lag(occurred_at_us) over (partition by rule_key order by occurred_at_us) as previous_occurred_at_us,
+        occurred_at_us
+    from counted_values
+    where aggregate = 'count'
+
+),
+
 count_changes as (
 
     select
@@ -77,9 +116,11 @@ count_changes as (
         rule_id,
         contact_id,
         occurred_at as changed_at,
-        1 as value_change
-    from counted_values
-    where aggregate = 'count'
+        value_after_arrivals as value_after,
+        value_before_arrivals as value_before
+    from count_windows
+    where previous_occurred_at_us is null
+        or previous_occurred_at_us <> occurred_at_us
 
     union all
 
@@ -88,74 +129,33 @@ count_changes as (
         rule_id,
         contact_id,
         {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as changed_at,
-        -1 as value_change
-    from counted_values
-    where aggregate = 'count'
+        value_after_expiries as value_after,
+        value_before_expiries as value_before
+    from count_windows
+    where (previous_occurred_at_us is null or previous_occurred_at_us <> occurred_at_us)
         and window_days is not null
         and {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} <= {{ as_of_timestamp() }}
 
 ),
 
--- distinct values without a window count from their first match on
-distinct_firsts as (
+-- distinct values: a value is in the aggregate over islands of its matches less than
+-- window_days apart, from the island's first match until window_days after its last one
+distinct_neighbours as (
 
     select
         model_id,
         rule_id,
         contact_id,
-        min(occurred_at) as changed_at,
-        1 as value_change
+        rule_key,
+        occurred_at,
+        occurred_at_us,
+        window_days,
+        window_us,
+        lag(occurred_at_us) over same_value as previous_occurred_at_us,
+        lead(occurred_at_us) over same_value as next_occurred_at_us
     from counted_values
     where aggregate <> 'count'
-        and window_days is null
-    group by model_id, rule_id, contact_id, counted_value
-
-),
-
--- with a window, a value is in the aggregate over islands of matches less than window_days apart
-distinct_previous as (
-
-    select
-        *,
-        lag(occurred_at) over (
-            partition by model_id, rule_id, contact_id, counted_value
-            order by occurred_at, event_id
-        ) as previous_occurred_at
-    from counted_values
-    where aggregate <> 'count'
-        and window_days is not null
-
-),
-
-distinct_islands as (
-
-    select
-        *,
-        sum(
-            case
-                when previous_occurred_at is null then 1
-                when occurred_at >= {{ dbt.dateadd('day', 'window_days', 'previous_occurred_at') }} then 1
-                else 0
-            end
-        ) over (
-            partition by model_id, rule_id, contact_id, counted_value
-            order by occurred_at, event_id
-            rows between unbounded preceding and current row
-        ) as island_number
-    from distinct_previous
-
-),
-
-island_spans as (
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        min(occurred_at) as started_at,
-        {{ dbt.dateadd('day', 'max(window_days)', 'max(occurred_at)') }} as ended_at
-    from distinct_islands
-    group by model_id, rule_id, contact_id, counted_value, island_number
+    window same_value as (partition by rule_key, counted_value order by occurred_at_us, event_id)
 
 ),
 
@@ -165,9 +165,12 @@ island_changes as (
         model_id,
         rule_id,
         contact_id,
-        started_at as changed_at,
+        rule_key,
+        occurred_at as changed_at,
         1 as value_change
-    from island_spans
+    from distinct_neighbours
+    where previous_occurred_at_us is null
+        or occurred_at_us >= previous_occurred_at_us + window_us
 
     union all
 
@@ -175,34 +178,48 @@ island_changes as (
         model_id,
         rule_id,
         contact_id,
-        ended_at as changed_at,
+        rule_key,
+        {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as changed_at,
         -1 as value_change
-    from island_spans
-    where ended_at <= {{ as_of_timestamp() }}
+    from distinct_neighbours
+    where window_days is not null
+        and (next_occurred_at_us is null or next_occurred_at_us >= occurred_at_us + window_us)
+        and {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} <= {{ as_of_timestamp() }}
 
 ),
 
 -- changes at the same moment need no merging: their effects on the condition add up
-value_changes as (
+distinct_running as (
 
-    select * from count_changes
-    union all
-    select * from distinct_firsts
-    union all
-    select * from island_changes
+    select
+        model_id,
+        rule_id,
+        contact_id,
+        changed_at,
+        sum(value_change) over (
+            partition by rule_key
+            order by changed_at
+            rows between unbounded preceding and current row
+        ) as value_after,
+        value_change
+    from island_changes
 
 ),
 
-running_values as (
+value_changes as (
+
+    select * from count_changes
+
+    union all
 
     select
-        *,
-        sum(value_change) over (
-            partition by model_id, rule_id, contact_id
-            order by changed_at
-            rows between unbounded preceding and current row
-        ) as aggregate_value
-    from value_changes
+        model_id,
+        rule_id,
+        contact_id,
+        changed_at,
+        value_after,
+        value_after - value_change as value_before
+    from distinct_running
 
 ),
 
@@ -212,24 +229,24 @@ held as (
     select
         rules.model_id,
         rules.rule_id,
-        running_values.contact_id,
-        running_values.changed_at,
+        value_changes.contact_id,
+        value_changes.changed_at,
         rules.points,
         case when {{ rule_condition_holds(
-            'rules.operator', 'cast(running_values.aggregate_value as ' ~ dbt.type_string() ~ ')',
-            'running_values.aggregate_value', 'rules.value_text', 'rules.value_number',
+            'rules.operator', 'cast(value_changes.value_after as ' ~ dbt.type_string() ~ ')',
+            'value_changes.value_after', 'rules.value_text', 'rules.value_number',
             'rules.value_low', 'rules.value_high'
         ) }} then 1 else 0 end as is_held,
         case when {{ rule_condition_holds(
-            'rules.operator',
-            'cast(running_values.aggregate_value - running_values.value_change as ' ~ dbt.type_string() ~ ')',
-            'running_values.aggregate_value - running_values.value_change', 'rules.value_text',
-            'rules.value_number', 'rules.value_low', 'rules.value_high'
+            'rules.operator', 'cast(value_changes.value_before as ' ~ dbt.type_string() ~ ')',
+            'value_changes.value_before', 'rules.value_text', 'rules.value_number',
+            'rules.value_low', 'rules.value_high'
         ) }} then 1 else 0 end as was_held
-    from running_values
+    from value_changes
     inner join rules
-        on running_values.model_id = rules.signature_model_id
-        and running_values.rule_id = rules.signature_rule_id
+        on value_changes.model_id = rules.signature_model_id
+        and value_changes.rule_id = rules.signature_rule_id
+    where value_changes.value_after <> value_changes.value_before
 
 ),
 
