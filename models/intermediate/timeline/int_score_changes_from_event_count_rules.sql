@@ -59,6 +59,9 @@ counted_values as (
         rules.window_days,
         coalesce(rules.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint))
             as window_us,
+        -- the farthest a frame reaches: matches less than window_days apart
+        coalesce(rules.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint)) - 1
+            as window_reach_us,
         rules.aggregate,
         case rules.aggregate
             when 'distinct_channels' then matches.channel
@@ -88,19 +91,19 @@ count_windows as (
         window_days,
         count(*) over (
             partition by rule_key order by occurred_at_us
-            range between window_us - 1 preceding and current row
+            range between window_reach_us preceding and current row
         ) as value_after_arrivals,
         count(*) over (
             partition by rule_key order by occurred_at_us
-            range between window_us - 1 preceding and 1 preceding
+            range between window_reach_us preceding and 1 preceding
         ) as value_before_arrivals,
         count(*) over (
             partition by rule_key order by occurred_at_us
-            range between current row and window_us - 1 following
+            range between current row and window_reach_us following
         ) as value_before_expiries,
         count(*) over (
             partition by rule_key order by occurred_at_us
-            range between 1 following and window_us - 1 following
+            range between 1 following and window_reach_us following
         ) as value_after_expiries,
         lag(occurred_at_us) over (partition by rule_key order by occurred_at_us) as previous_occurred_at_us,
         occurred_at_us
