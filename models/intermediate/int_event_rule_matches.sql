@@ -15,9 +15,7 @@ rules as (
     select
         rules.*,
         scoring_groups.decay_percent,
-        scoring_groups.decay_period_days,
-        row_number() over (order by rules.model_id, rules.rule_id) - 1 as rule_number,
-        count(*) over () as rule_count
+        scoring_groups.decay_period_days
     from {{ ref('stg_config__scoring_rules') }} as rules
     inner join {{ ref('stg_config__scoring_groups') }} as scoring_groups
         on rules.model_id = scoring_groups.model_id
@@ -86,6 +84,8 @@ events_joined_to_rules as (
         rules.max_occurrences,
         rules.points,
         rules.window_days,
+        rules.rule_number,
+        events.contact_number,
         events.contact_number * rules.rule_count + rules.rule_number as rule_key,
         rules.decay_percent,
         rules.decay_period_days,
@@ -127,6 +127,8 @@ matched_events as (
         group_id,
         aggregate,
         contact_id,
+        contact_number,
+        rule_number,
         rule_key,
         event_id,
         occurred_at,

@@ -1,8 +1,8 @@
 {{ config(materialized='table') }}
 
 {#- Event rules (SPEC 4), one row per match with the span in which it counts: from the event on
-    until it leaves window_days (leaves_window_at) or max_occurrences newer matches push it out
-    (ties by event_id), whichever comes first (stops_counting_at; null = still counting at as_of).
+    until it leaves window_days (leaves_window_at) or max_occurrences newer matches push it out,
+    whichever comes first (stops_counting_at; null = still counting at as_of).
     Written once and read by the scores at as_of (int_rule_points_from_events: the matches still
     counting then) and by the score timeline (int_score_changes_from_event_rules).
     One row per model, rule and matching event. -#}
@@ -24,9 +24,10 @@ pushed_out as (
         {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as leaves_window_at,
         case
             when max_occurrences is not null
+                -- equal times in any order give the same (occurred_at, stops_counting_at) rows
                 then lead(occurred_at, coalesce(max_occurrences, 1)) over (
                         partition by rule_key
-                        order by occurred_at, event_id
+                        order by occurred_at
                     )
         end as pushed_out_at
     from matches

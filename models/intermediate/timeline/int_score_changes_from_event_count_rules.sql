@@ -23,7 +23,8 @@ rules as (
     select
         *,
         first_value(model_id) over signature as signature_model_id,
-        first_value(rule_id) over signature as signature_rule_id
+        first_value(rule_id) over signature as signature_rule_id,
+        first_value(rule_number) over signature as signature_rule_number
     from {{ ref('stg_config__scoring_rules') }}
     where kind = 'event_count'
     window signature as (
@@ -39,31 +40,32 @@ contacts as (
 
     select
         contact_id,
+        contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
     where created_at <= {{ as_of_timestamp() }}
 
 ),
 
--- the signature rule's matches; a window of null days never ends (a span longer than any data)
+-- the signature rule's matches, as integers only (the windows below sort them; names are joined
+-- back to the few changes at the end). A window of null days never ends (a span longer than any
+-- data); the farthest a frame reaches is less than window_days.
 counted_values as (
 
     select
-        matches.model_id,
-        matches.rule_id,
-        matches.contact_id,
         matches.rule_key,
-        matches.event_id,
+        matches.rule_number,
+        matches.contact_number,
         matches.occurred_at,
+        matches.window_days,
         {{ epoch_microseconds('matches.occurred_at') }} as occurred_at_us,
-        rules.window_days,
-        coalesce(rules.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint))
+        coalesce(matches.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint))
             as window_us,
-        -- the farthest a frame reaches: matches less than window_days apart
-        coalesce(rules.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint)) - 1
+        coalesce(matches.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint)) - 1
             as window_reach_us,
-        rules.aggregate,
-        case rules.aggregate
+        matches.window_days is not null as has_window,
+        matches.aggregate = 'count' as is_count,
+        case matches.aggregate
             when 'distinct_channels' then matches.channel
             when 'distinct_days' then cast(cast(matches.occurred_at as date) as {{ dbt.type_string() }})
         end as counted_value
@@ -84,60 +86,73 @@ counted_values as (
 count_windows as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
+        rule_key,
+        rule_number,
+        contact_number,
         occurred_at,
         window_days,
+        occurred_at_us,
+        window_us,
+        has_window,
         count(*) over (
             partition by rule_key order by occurred_at_us
             range between window_reach_us preceding and current row
         ) as value_after_arrivals,
         count(*) over (
             partition by rule_key order by occurred_at_us
-            range between window_reach_us preceding and 1 preceding
-        ) as value_before_arrivals,
-        count(*) over (
-            partition by rule_key order by occurred_at_us
             range between current row and window_reach_us following
         ) as value_before_expiries,
+        -- the matches at this very time: what arrives (and later leaves) at once
         count(*) over (
             partition by rule_key order by occurred_at_us
-            range between 1 following and window_reach_us following
-        ) as value_after_expiries,
-        lag(occurred_at_us) over (partition by rule_key order by occurred_at_us) as previous_occurred_at_us,
-        occurred_at_us
+            range between current row and current row
+        ) as peer_matches,
+        lag(occurred_at_us) over (partition by rule_key order by occurred_at_us) as previous_occurred_at_us
     from counted_values
-    where aggregate = 'count'
+    where is_count
 
 ),
 
+-- each match gives two changes: its arrival and its expiry (read once, not twice)
+count_change_parts as (
+
+    select false as is_expiry
+    union all
+    select true as is_expiry
+
+),
+
+-- both parts of a peer group's first match, without reading count_windows twice
 count_changes as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
-        occurred_at as changed_at,
-        value_after_arrivals as value_after,
-        value_before_arrivals as value_before
+        count_windows.rule_number,
+        count_windows.contact_number,
+        case
+            when parts.is_expiry
+                then {{ dbt.dateadd('day', 'count_windows.window_days', 'count_windows.occurred_at') }}
+            else count_windows.occurred_at
+        end as changed_at,
+        case when parts.is_expiry then count_windows.value_before_expiries - count_windows.peer_matches
+            else count_windows.value_after_arrivals
+        end as value_after,
+        case when parts.is_expiry then count_windows.value_before_expiries
+            else count_windows.value_after_arrivals - count_windows.peer_matches
+        end as value_before
     from count_windows
-    where previous_occurred_at_us is null
-        or previous_occurred_at_us <> occurred_at_us
-
-    union all
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as changed_at,
-        value_after_expiries as value_after,
-        value_before_expiries as value_before
-    from count_windows
-    where (previous_occurred_at_us is null or previous_occurred_at_us <> occurred_at_us)
-        and window_days is not null
-        and {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} <= {{ as_of_timestamp() }}
+    cross join count_change_parts as parts
+    where (
+        count_windows.previous_occurred_at_us is null
+        or count_windows.previous_occurred_at_us <> count_windows.occurred_at_us
+    )
+    and (
+        not parts.is_expiry
+        or (
+            count_windows.has_window
+            and count_windows.occurred_at_us + count_windows.window_us
+            <= {{ epoch_microseconds(as_of_timestamp()) }}
+        )
+    )
 
 ),
 
@@ -146,48 +161,64 @@ count_changes as (
 distinct_neighbours as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
         rule_key,
+        rule_number,
+        contact_number,
         occurred_at,
-        occurred_at_us,
         window_days,
+        occurred_at_us,
         window_us,
+        has_window,
         lag(occurred_at_us) over same_value as previous_occurred_at_us,
         lead(occurred_at_us) over same_value as next_occurred_at_us
     from counted_values
-    where aggregate <> 'count'
-    window same_value as (partition by rule_key, counted_value order by occurred_at_us, event_id)
+    where not is_count
+    -- equal times in any order give the same island starts and ends
+    window same_value as (partition by rule_key, counted_value order by occurred_at_us)
+
+),
+
+island_change_parts as (
+
+    select false as is_end
+    union all
+    select true as is_end
 
 ),
 
 island_changes as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
-        rule_key,
-        occurred_at as changed_at,
-        1 as value_change
+        distinct_neighbours.rule_key,
+        distinct_neighbours.rule_number,
+        distinct_neighbours.contact_number,
+        case
+            when parts.is_end
+                then {{ dbt.dateadd('day', 'distinct_neighbours.window_days', 'distinct_neighbours.occurred_at') }}
+            else distinct_neighbours.occurred_at
+        end as changed_at,
+        case when parts.is_end then -1 else 1 end as value_change
     from distinct_neighbours
-    where previous_occurred_at_us is null
-        or occurred_at_us >= previous_occurred_at_us + window_us
-
-    union all
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        rule_key,
-        {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as changed_at,
-        -1 as value_change
-    from distinct_neighbours
-    where window_days is not null
-        and (next_occurred_at_us is null or next_occurred_at_us >= occurred_at_us + window_us)
-        and {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} <= {{ as_of_timestamp() }}
+    cross join island_change_parts as parts
+    where (
+        not parts.is_end
+        and (
+            distinct_neighbours.previous_occurred_at_us is null
+            or distinct_neighbours.occurred_at_us
+            >= distinct_neighbours.previous_occurred_at_us + distinct_neighbours.window_us
+        )
+    )
+    or (
+        parts.is_end
+        and distinct_neighbours.has_window
+        and (
+            distinct_neighbours.next_occurred_at_us is null
+            or distinct_neighbours.next_occurred_at_us
+            >= distinct_neighbours.occurred_at_us + distinct_neighbours.window_us
+        )
+        and distinct_neighbours.occurred_at_us + distinct_neighbours.window_us
+        <= {{ epoch_microseconds(as_of_timestamp()) }}
+    )
 
 ),
 
@@ -195,9 +226,8 @@ island_changes as (
 distinct_running as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
+        rule_number,
+        contact_number,
         changed_at,
         sum(value_change) over (
             partition by rule_key
@@ -212,13 +242,13 @@ distinct_running as (
 value_changes as (
 
     select * from count_changes
+    where value_after <> value_before
 
     union all
 
     select
-        model_id,
-        rule_id,
-        contact_id,
+        rule_number,
+        contact_number,
         changed_at,
         value_after,
         value_after - value_change as value_before
@@ -226,13 +256,14 @@ value_changes as (
 
 ),
 
--- whether the condition holds after and before each change (before the first change: at zero)
+-- whether the condition holds after and before each change (before the first change: at zero),
+-- for every rule of the signature
 held as (
 
     select
         rules.model_id,
         rules.rule_id,
-        value_changes.contact_id,
+        value_changes.contact_number,
         value_changes.changed_at,
         rules.points,
         case when {{ rule_condition_holds(
@@ -247,23 +278,23 @@ held as (
         ) }} then 1 else 0 end as was_held
     from value_changes
     inner join rules
-        on value_changes.model_id = rules.signature_model_id
-        and value_changes.rule_id = rules.signature_rule_id
-    where value_changes.value_after <> value_changes.value_before
+        on value_changes.rule_number = rules.signature_rule_number
 
 ),
 
 held_changes as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
-        changed_at,
-        points * (is_held - was_held) as points_change,
-        is_held - was_held as is_held_change
+        held.model_id,
+        held.rule_id,
+        contacts.contact_id,
+        held.changed_at,
+        held.points * (held.is_held - held.was_held) as points_change,
+        held.is_held - held.was_held as is_held_change
     from held
-    where is_held <> was_held
+    inner join contacts
+        on held.contact_number = contacts.contact_number
+    where held.is_held <> held.was_held
 
 ),
 
