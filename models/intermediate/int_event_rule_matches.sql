@@ -39,10 +39,11 @@ events as (
         event_type,
         channel,
         occurred_at,
-        url,
-        form_id,
-        campaign_id,
-        content_id,
+        -- normalised once per event, not once per event and rule (a page view meets every url rule)
+        {{ normalize_text('url') }} as url_text,
+        {{ normalize_text('form_id') }} as form_id_text,
+        {{ normalize_text('campaign_id') }} as campaign_id_text,
+        {{ normalize_text('content_id') }} as content_id_text,
         source_system,
         properties,
         {{ age_in_days('occurred_at', as_of_timestamp()) }} as age_days
@@ -102,16 +103,18 @@ events_joined_to_rules as (
         events.age_days,
         -- the event attribute a rule filters on (properties.<key> reads the JSON properties)
         -- (no filter: no value, so rules without one never parse the JSON)
-        {{ normalize_text("case
+        case
             when rules.filter_attribute is null then null
-            when rules.filter_attribute = 'url' then events.url
-            when rules.filter_attribute = 'form_id' then events.form_id
-            when rules.filter_attribute = 'campaign_id' then events.campaign_id
-            when rules.filter_attribute = 'content_id' then events.content_id
-            when rules.filter_attribute = 'source_system' then events.source_system
-            when rules.filter_attribute = 'channel' then events.channel
-            else " ~ json_text_value('events.properties', 'substring(rules.filter_attribute, 12)') ~ "
-        end") }} as filter_subject
+            when rules.filter_attribute = 'url' then events.url_text
+            when rules.filter_attribute = 'form_id' then events.form_id_text
+            when rules.filter_attribute = 'campaign_id' then events.campaign_id_text
+            when rules.filter_attribute = 'content_id' then events.content_id_text
+            else {{ normalize_text("case
+                when rules.filter_attribute = 'source_system' then events.source_system
+                when rules.filter_attribute = 'channel' then events.channel
+                else " ~ json_text_value('events.properties', 'substring(rules.filter_attribute, 12)') ~ "
+            end") }}
+        end as filter_subject
     from events
     inner join rules_by_event_type as rules
         on events.event_type = rules.event_type

@@ -9,10 +9,12 @@
 
 with
 
+-- count aggregates here; distinct ones change in int_event_count_distinct_values_changed
 matches as (
 
     select * from {{ ref('int_event_rule_matches') }}
     where kind = 'event_count'
+        and aggregate = 'count'
 
 ),
 
@@ -47,7 +49,7 @@ contacts as (
 
 ),
 
--- the signature rule's matches, as integers only (the windows below sort them; names are joined
+-- the signature rule's matches, as integers only (the window below sorts them; names are joined
 -- back to the few changes at the end). A window of null days never ends (a span longer than any
 -- data); the farthest a frame reaches is less than window_days.
 counted_values as (
@@ -63,12 +65,7 @@ counted_values as (
             as window_us,
         coalesce(matches.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint)) - 1
             as window_reach_us,
-        matches.window_days is not null as has_window,
-        matches.aggregate = 'count' as is_count,
-        case matches.aggregate
-            when 'distinct_channels' then matches.channel
-            when 'distinct_days' then cast(cast(matches.occurred_at as date) as {{ dbt.type_string() }})
-        end as counted_value
+        matches.window_days is not null as has_window
     from matches
     inner join rules
         on matches.model_id = rules.model_id
@@ -109,7 +106,6 @@ count_windows as (
         ) as peer_matches,
         lag(occurred_at_us) over (partition by rule_key order by occurred_at_us) as previous_occurred_at_us
     from counted_values
-    where is_count
 
 ),
 
@@ -156,89 +152,6 @@ count_changes as (
 
 ),
 
--- distinct values: a value is in the aggregate over islands of its matches less than
--- window_days apart, from the island's first match until window_days after its last one
-distinct_neighbours as (
-
-    select
-        rule_key,
-        rule_number,
-        contact_number,
-        occurred_at,
-        window_days,
-        occurred_at_us,
-        window_us,
-        has_window,
-        lag(occurred_at_us) over same_value as previous_occurred_at_us,
-        lead(occurred_at_us) over same_value as next_occurred_at_us
-    from counted_values
-    where not is_count
-    -- equal times in any order give the same island starts and ends
-    window same_value as (partition by rule_key, counted_value order by occurred_at_us)
-
-),
-
-island_change_parts as (
-
-    select false as is_end
-    union all
-    select true as is_end
-
-),
-
-island_changes as (
-
-    select
-        distinct_neighbours.rule_key,
-        distinct_neighbours.rule_number,
-        distinct_neighbours.contact_number,
-        case
-            when parts.is_end
-                then {{ dbt.dateadd('day', 'distinct_neighbours.window_days', 'distinct_neighbours.occurred_at') }}
-            else distinct_neighbours.occurred_at
-        end as changed_at,
-        case when parts.is_end then -1 else 1 end as value_change
-    from distinct_neighbours
-    cross join island_change_parts as parts
-    where (
-        not parts.is_end
-        and (
-            distinct_neighbours.previous_occurred_at_us is null
-            or distinct_neighbours.occurred_at_us
-            >= distinct_neighbours.previous_occurred_at_us + distinct_neighbours.window_us
-        )
-    )
-    or (
-        parts.is_end
-        and distinct_neighbours.has_window
-        and (
-            distinct_neighbours.next_occurred_at_us is null
-            or distinct_neighbours.next_occurred_at_us
-            >= distinct_neighbours.occurred_at_us + distinct_neighbours.window_us
-        )
-        and distinct_neighbours.occurred_at_us + distinct_neighbours.window_us
-        <= {{ epoch_microseconds(as_of_timestamp()) }}
-    )
-
-),
-
--- changes at the same moment need no merging: their effects on the condition add up
-distinct_running as (
-
-    select
-        rule_number,
-        contact_number,
-        changed_at,
-        sum(value_change) over (
-            partition by rule_key
-            order by changed_at
-            rows between unbounded preceding and current row
-        ) as value_after,
-        value_change
-    from island_changes
-
-),
-
 value_changes as (
 
     select * from count_changes
@@ -251,8 +164,8 @@ value_changes as (
         contact_number,
         changed_at,
         value_after,
-        value_after - value_change as value_before
-    from distinct_running
+        value_before
+    from {{ ref('int_event_count_distinct_values_changed') }}
 
 ),
 
