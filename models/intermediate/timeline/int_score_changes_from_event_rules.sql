@@ -133,13 +133,23 @@ stops as (
 
 ),
 
+-- exact cents: each change is already rounded to 2 places, so the running sums add up exactly
+-- (a floor() in the weight would otherwise make them floating point)
 final as (
 
-    select * from starts
-    union all
-    select * from decays_while_counted
-    union all
-    select * from stops
+    select
+        model_id,
+        contact_id,
+        group_id,
+        changed_at,
+        cast(points_change as decimal(18, 2)) as points_change
+    from (
+        select * from starts
+        union all
+        select * from decays_while_counted
+        union all
+        select * from stops
+    ) as changes
 
 )
 
