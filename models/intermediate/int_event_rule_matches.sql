@@ -1,10 +1,12 @@
 {{ config(materialized='ephemeral') }}
 
 {#- Accepted events that exist at as_of joined to the event and event_count rules they match:
-    event type (field '*' = every is_activity type) and the filter. window_days is left to the
-    consumers: the scores at as_of apply it, the score timeline turns it into an expiry time. Ephemeral: each
-    rule kind aggregates it in its own model without writing tens of millions of rows.
-    One row per model, rule and matching event. -#}
+    event type (field '*' = every is_activity type) and the filter, with the rule's settings and
+    its group's decay (the only place rules are joined to their group's decay). window_days is
+    left to the consumers: the scores at as_of apply it, the score timeline turns it into an
+    expiry time. rule_key is one integer per rule and contact, for window partitions. Ephemeral:
+    event rules are materialised once by int_event_rule_spans; event_count rules are aggregated
+    without writing tens of millions of rows. One row per model, rule and matching event. -#}
 
 with
 
@@ -32,14 +34,16 @@ events as (
 
     select
         contact_id,
+        contact_number,
         event_id,
         event_type,
         channel,
         occurred_at,
-        url,
-        form_id,
-        campaign_id,
-        content_id,
+        -- normalised once per event, not once per event and rule (a page view meets every url rule)
+        {{ normalize_text('url') }} as url_text,
+        {{ normalize_text('form_id') }} as form_id_text,
+        {{ normalize_text('campaign_id') }} as campaign_id_text,
+        {{ normalize_text('content_id') }} as content_id_text,
         source_system,
         properties,
         {{ age_in_days('occurred_at', as_of_timestamp()) }} as age_days
@@ -76,9 +80,14 @@ events_joined_to_rules as (
         rules.model_id,
         rules.rule_id,
         rules.kind,
+        rules.group_id,
+        rules.aggregate,
         rules.max_occurrences,
         rules.points,
         rules.window_days,
+        rules.rule_number,
+        events.contact_number,
+        events.contact_number * rules.rule_count + rules.rule_number as rule_key,
         rules.decay_percent,
         rules.decay_period_days,
         rules.filter_attribute,
@@ -94,16 +103,18 @@ events_joined_to_rules as (
         events.age_days,
         -- the event attribute a rule filters on (properties.<key> reads the JSON properties)
         -- (no filter: no value, so rules without one never parse the JSON)
-        {{ normalize_text("case
+        case
             when rules.filter_attribute is null then null
-            when rules.filter_attribute = 'url' then events.url
-            when rules.filter_attribute = 'form_id' then events.form_id
-            when rules.filter_attribute = 'campaign_id' then events.campaign_id
-            when rules.filter_attribute = 'content_id' then events.content_id
-            when rules.filter_attribute = 'source_system' then events.source_system
-            when rules.filter_attribute = 'channel' then events.channel
-            else " ~ json_text_value('events.properties', 'substring(rules.filter_attribute, 12)') ~ "
-        end") }} as filter_subject
+            when rules.filter_attribute = 'url' then events.url_text
+            when rules.filter_attribute = 'form_id' then events.form_id_text
+            when rules.filter_attribute = 'campaign_id' then events.campaign_id_text
+            when rules.filter_attribute = 'content_id' then events.content_id_text
+            else {{ normalize_text("case
+                when rules.filter_attribute = 'source_system' then events.source_system
+                when rules.filter_attribute = 'channel' then events.channel
+                else " ~ json_text_value('events.properties', 'substring(rules.filter_attribute, 12)') ~ "
+            end") }}
+        end as filter_subject
     from events
     inner join rules_by_event_type as rules
         on events.event_type = rules.event_type
@@ -116,11 +127,20 @@ matched_events as (
         model_id,
         rule_id,
         kind,
+        group_id,
+        aggregate,
         contact_id,
+        contact_number,
+        rule_number,
+        rule_key,
         event_id,
         occurred_at,
         channel,
+        points,
+        max_occurrences,
         window_days,
+        decay_percent,
+        decay_period_days,
         age_days,
         -- events of one decay step share a weight, so they are counted per step, not one by one
         case

@@ -22,6 +22,7 @@ contacts as (
 
     select
         contact_id,
+        contact_number,
         email,
         name_key,
         created_at
@@ -34,11 +35,13 @@ contacts_by_email as (
 
     select
         email,
-        contact_id
+        contact_id,
+        contact_number
     from (
         select
             email,
             contact_id,
+            contact_number,
             row_number() over (partition by email order by created_at, contact_id) as email_rank
         from contacts
         where email is not null
@@ -52,7 +55,8 @@ contacts_by_name as (
 
     select
         name_key,
-        min(contact_id) as contact_id
+        min(contact_id) as contact_id,
+        min(contact_number) as contact_number
     from contacts
     where name_key is not null
     group by 1
@@ -73,6 +77,11 @@ resolved as (
             when contacts_by_email.contact_id is not null then contacts_by_email.contact_id
             else contacts_by_name.contact_id
         end as contact_id,
+        case
+            when known_contacts.contact_id is not null then known_contacts.contact_number
+            when contacts_by_email.contact_id is not null then contacts_by_email.contact_number
+            else contacts_by_name.contact_number
+        end as contact_number,
         case
             when known_contacts.contact_id is not null then 'contact_id'
             when contacts_by_email.contact_id is not null then 'email'

@@ -42,7 +42,19 @@ duplicated_events as (
                 resolved_events.event_type asc,
                 resolved_events.contact_id_raw asc,
                 resolved_events.email asc,
-                resolved_events.url asc
+                resolved_events.url asc,
+                -- the remaining columns, so copies that differ only there (e.g. the timestamp's
+                -- text format) are ranked the same way on every build
+                resolved_events.occurred_at_raw asc,
+                resolved_events.session_id asc,
+                resolved_events.form_id asc,
+                resolved_events.campaign_id asc,
+                resolved_events.content_id asc,
+                resolved_events.source_system asc,
+                resolved_events.properties asc,
+                resolved_events.first_name asc,
+                resolved_events.last_name asc,
+                resolved_events.company_name asc
         ) as copy_number
     from {{ ref('int_events_resolved') }} as resolved_events
     inner join duplicated_ids
@@ -75,6 +87,8 @@ final as (
     select
         event_id,
         contact_id,
+        -- int_contacts_accepted.contact_number of the contact, for integer window keys
+        contact_number,
         match_method,
         event_type,
         channel,

@@ -25,14 +25,15 @@ compared as (
     select
         model_id,
         contact_id,
+        score_key,
         cast(changed_at as date) as score_date,
         fit_score,
         engagement_score,
         total_score,
-        lag(fit_score) over (partition by model_id, contact_id order by changed_at) as previous_fit_score,
-        lag(engagement_score) over (partition by model_id, contact_id order by changed_at)
+        lag(fit_score) over (partition by score_key order by changed_at) as previous_fit_score,
+        lag(engagement_score) over (partition by score_key order by changed_at)
             as previous_engagement_score,
-        lag(total_score) over (partition by model_id, contact_id order by changed_at) as previous_total_score
+        lag(total_score) over (partition by score_key order by changed_at) as previous_total_score
     from timeline
     where is_last_of_day
 
@@ -55,7 +56,7 @@ final as (
         changed.contact_id,
         changed.score_date as valid_from,
         lead(changed.score_date) over (
-            partition by changed.model_id, changed.contact_id order by changed.score_date
+            partition by changed.score_key order by changed.score_date
         ) as valid_to,
         changed.fit_score,
         changed.engagement_score,

@@ -11,7 +11,10 @@ with
 
 changes_by_time as (
 
-    select * from {{ ref('int_score_changes_merged') }}
+    select
+        *,
+        {{ epoch_microseconds('changed_at') }} as changed_at_us
+    from {{ ref('int_score_changes_merged') }}
 
 ),
 
@@ -21,11 +24,15 @@ scoring_models as (
 
 ),
 
+-- one sort for everything: the running state after each moment (a range frame: every row of one
+-- moment gets the state after the whole moment), the net change of the moment itself (its peers)
+-- and the next row, which tells the last row of a moment and the time of the next moment
 running as (
 
     select
         model_id,
         contact_id,
+        score_key,
         changed_at,
         sum(fit_change) over changes_so_far as running_fit,
         sum(engagement_change) over changes_so_far as running_engagement,
@@ -35,17 +42,28 @@ running as (
         sum(feedback_change) over changes_so_far as running_feedback,
         sum(mql_rule_change) over changes_so_far as running_mql_rule,
         sum(sql_rule_change) over changes_so_far as running_sql_rule,
-        sum(is_marker) over changes_so_far as running_markers,
-        lead(changed_at) over (partition by model_id, contact_id order by changed_at) as next_row_changed_at
+        -- the moment's own changes: the state before it differs from the state after it exactly
+        -- when one of them is not 0
+        sum(fit_change) over this_moment <> 0
+        or sum(engagement_change) over this_moment <> 0
+        or sum(penalty_change) over this_moment <> 0
+        or sum(reset_change) over this_moment <> 0
+        or sum(adjustment_change) over this_moment <> 0
+        or sum(feedback_change) over this_moment <> 0
+        or sum(mql_rule_change) over this_moment <> 0
+        or sum(sql_rule_change) over this_moment <> 0 as is_changed_moment,
+        sum(is_marker) over this_moment <> 0 as is_marker_moment,
+        first_value(changed_at_us) over changes_so_far = changed_at_us as is_first_moment,
+        lead(changed_at) over same_contact as next_row_changed_at
     from changes_by_time
-    -- a range frame: every row of one moment gets the state after the whole moment
-    window changes_so_far as (
-        partition by model_id, contact_id order by changed_at range between unbounded preceding and current row
-    )
+    window
+        same_contact as (partition by score_key order by changed_at_us),
+        changes_so_far as (same_contact range between unbounded preceding and current row),
+        this_moment as (same_contact range between current row and current row)
 
 ),
 
--- one row per moment (any of its rows: they share the state after the moment)
+-- one row per moment (its last row: the next row belongs to the next moment)
 moments as (
 
     select * from running
@@ -53,70 +71,39 @@ moments as (
 
 ),
 
--- a moment whose changes cancel out (e.g. a condition flipping on and off at one timestamp) is
--- kept for the end-of-day history but flagged: the lifecycle reads only moments with a change
-moments_compared as (
-
-    select
-        *,
-        lead(changed_at) over same_contact as next_changed_at,
-        lag(running_markers) over same_contact as previous_markers,
-        lag(running_fit) over same_contact as previous_fit,
-        lag(running_engagement) over same_contact as previous_engagement,
-        lag(running_penalty) over same_contact as previous_penalty,
-        lag(running_reset) over same_contact as previous_reset,
-        lag(running_adjustment) over same_contact as previous_adjustment,
-        lag(running_feedback) over same_contact as previous_feedback,
-        lag(running_mql_rule) over same_contact as previous_mql_rule,
-        lag(running_sql_rule) over same_contact as previous_sql_rule
-    from moments
-    window same_contact as (partition by model_id, contact_id order by changed_at)
-
-),
-
 -- SPEC 4: a reached reset zeroes engagement; a penalty never pushes engagement below zero
 scored as (
 
     select
-        running.model_id,
-        running.contact_id,
-        running.changed_at,
-        running.running_fit as fit_score,
-        running.running_engagement as engagement_raw,
+        moments.model_id,
+        moments.contact_id,
+        moments.score_key,
+        moments.changed_at,
+        moments.running_fit as fit_score,
         case
-            when running.running_reset > 0 then 0
-            when running.running_penalty = 0 then running.running_engagement
-            when running.running_engagement <= 0 then running.running_engagement
-            when running.running_penalty > running.running_engagement then 0
-            else running.running_engagement - running.running_penalty
+            when moments.running_reset > 0 then 0
+            when moments.running_penalty = 0 then moments.running_engagement
+            when moments.running_engagement <= 0 then moments.running_engagement
+            when moments.running_penalty > moments.running_engagement then 0
+            else moments.running_engagement - moments.running_penalty
         end as engagement_score,
-        case when scoring_models.is_lifecycle_model then running.running_adjustment else 0 end
+        case when scoring_models.is_lifecycle_model then moments.running_adjustment else 0 end
             as adjustment_points,
         scoring_models.min_score,
         scoring_models.max_score,
-        cast(running.running_feedback as integer) as feedback_count,
-        running.running_mql_rule > 0 as is_mql_rule_matched,
-        running.running_sql_rule > 0 as is_sql_rule_matched,
+        cast(moments.running_feedback as integer) as feedback_count,
+        moments.running_mql_rule > 0 as is_mql_rule_matched,
+        moments.running_sql_rule > 0 as is_sql_rule_matched,
         -- the last moment of a day gives the end-of-day score (fct_lead_score_history)
-        running.next_changed_at is null
-        or cast(running.next_changed_at as date) <> cast(running.changed_at as date) as is_last_of_day,
+        moments.next_row_changed_at is null
+        or cast(moments.next_row_changed_at as date) <> cast(moments.changed_at as date) as is_last_of_day,
         -- did anything about the score change at this moment (the first moment always counts)
-        running.previous_fit is null
-        or running.running_fit <> running.previous_fit
-        or running.running_engagement <> running.previous_engagement
-        or running.running_penalty <> running.previous_penalty
-        or running.running_reset <> running.previous_reset
-        or running.running_adjustment <> running.previous_adjustment
-        or running.running_feedback <> running.previous_feedback
-        or running.running_mql_rule <> running.previous_mql_rule
-        or running.running_sql_rule <> running.previous_sql_rule
-            as has_score_change,
+        moments.is_first_moment or moments.is_changed_moment as has_score_change,
         -- a lifecycle trigger (created, first conversion, deal) happened at this moment
-        running.previous_markers is null or running.running_markers <> running.previous_markers
-            as has_marker
-    from moments_compared as running
+        moments.is_first_moment or moments.is_marker_moment as has_marker
+    from moments
     inner join scoring_models
-        on running.model_id = scoring_models.model_id
+        on moments.model_id = scoring_models.model_id
 
 ),
 
@@ -125,12 +112,10 @@ final as (
     select
         model_id,
         contact_id,
+        score_key,
         changed_at,
         cast(fit_score as decimal(18, 2)) as fit_score,
-        cast(engagement_raw as decimal(18, 2)) as engagement_raw,
         cast(engagement_score as decimal(18, 2)) as engagement_score,
-        cast(engagement_raw - engagement_score as decimal(18, 2)) as inactivity_penalty,
-        cast(adjustment_points as decimal(18, 2)) as adjustment_points,
         cast(
             case
                 when min_score is not null and fit_score + engagement_score + adjustment_points < min_score

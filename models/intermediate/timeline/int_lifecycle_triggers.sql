@@ -62,6 +62,8 @@ qualification as (
 
     select
         timeline.contact_id,
+        -- one integer per contact of the lifecycle model: the windows below sort on it
+        timeline.score_key,
         timeline.changed_at,
         timeline.total_score,
         timeline.feedback_count,
@@ -106,7 +108,7 @@ qualification_of_qualifying_contacts as (
         qualification.*,
         qualification.feedback_count > coalesce(
             lag(qualification.feedback_count) over (
-                partition by qualification.contact_id order by qualification.changed_at
+                partition by qualification.score_key order by qualification.changed_at
             ),
             0
         ) as is_feedback_moment
@@ -121,18 +123,18 @@ qualification_changes as (
     select
         *,
         coalesce(
-            lag(is_mql_qualified) over (partition by contact_id order by changed_at), false
+            lag(is_mql_qualified) over (partition by score_key order by changed_at), false
         ) as was_mql_qualified,
         coalesce(
-            lag(is_sql_qualified) over (partition by contact_id order by changed_at), false
+            lag(is_sql_qualified) over (partition by score_key order by changed_at), false
         ) as was_sql_qualified,
         -- the first qualifying moment after each feedback at which the score changes (not the
         -- feedback's own moment, nor a deal or conversion that changes nothing)
         min(case when is_mql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
-            partition by contact_id, feedback_count
+            partition by score_key, feedback_count
         ) as first_mql_qualified_since_feedback_at,
         min(case when is_sql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
-            partition by contact_id, feedback_count
+            partition by score_key, feedback_count
         ) as first_sql_qualified_since_feedback_at
     from qualification_of_qualifying_contacts
 

@@ -13,15 +13,22 @@ contacts as (
 
     select
         contact_id,
+        contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
     where created_at <= {{ as_of_timestamp() }}
 
 ),
 
+-- group_key = contact_number * groups + group_number: one integer per contact and group, for the
+-- running group totals' window
 scoring_groups as (
 
-    select * from {{ ref('stg_config__scoring_groups') }}
+    select
+        *,
+        row_number() over (order by model_id, group_id) - 1 as group_number,
+        count(*) over () as group_count
+    from {{ ref('stg_config__scoring_groups') }}
 
 ),
 
@@ -92,6 +99,7 @@ group_changes as (
         rule_changes.model_id,
         rule_changes.contact_id,
         rule_changes.group_id,
+        contacts.contact_number,
         case
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
@@ -136,7 +144,7 @@ capped_group_changes as (
             scoring_groups.score_type,
             scoring_groups.max_points,
             sum(group_changes.points_change) over (
-                partition by group_changes.model_id, group_changes.contact_id, group_changes.group_id
+                partition by group_changes.contact_number * scoring_groups.group_count + scoring_groups.group_number
                 order by group_changes.changed_at
                 rows between unbounded preceding and current row
             ) as running_points

@@ -9,10 +9,12 @@
 
 with
 
+-- count aggregates here; distinct ones change in int_event_count_distinct_values_changed
 matches as (
 
     select * from {{ ref('int_event_rule_matches') }}
     where kind = 'event_count'
+        and aggregate = 'count'
 
 ),
 
@@ -23,7 +25,8 @@ rules as (
     select
         *,
         first_value(model_id) over signature as signature_model_id,
-        first_value(rule_id) over signature as signature_rule_id
+        first_value(rule_id) over signature as signature_rule_id,
+        first_value(rule_number) over signature as signature_rule_number
     from {{ ref('stg_config__scoring_rules') }}
     where kind = 'event_count'
     window signature as (
@@ -39,27 +42,30 @@ contacts as (
 
     select
         contact_id,
+        contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
     where created_at <= {{ as_of_timestamp() }}
 
 ),
 
--- what one match adds to the aggregate: itself (count), its channel or its day (distinct)
+-- the signature rule's matches, as integers only (the window below sorts them; names are joined
+-- back to the few changes at the end). A window of null days never ends (a span longer than any
+-- data); the farthest a frame reaches is less than window_days.
 counted_values as (
 
     select
-        matches.model_id,
-        matches.rule_id,
-        matches.contact_id,
-        matches.event_id,
+        matches.rule_key,
+        matches.rule_number,
+        matches.contact_number,
         matches.occurred_at,
-        rules.window_days,
-        rules.aggregate,
-        case rules.aggregate
-            when 'distinct_channels' then matches.channel
-            when 'distinct_days' then cast(cast(matches.occurred_at as date) as {{ dbt.type_string() }})
-        end as counted_value
+        matches.window_days,
+        {{ epoch_microseconds('matches.occurred_at') }} as occurred_at_us,
+        coalesce(matches.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint))
+            as window_us,
+        coalesce(matches.window_days * cast(86400000000 as bigint), cast(100000000000000000 as bigint)) - 1
+            as window_reach_us,
+        matches.window_days is not null as has_window
     from matches
     inner join rules
         on matches.model_id = rules.model_id
@@ -69,181 +75,139 @@ counted_values as (
 
 ),
 
--- count: every match is in the aggregate from its time until it leaves the window
+-- count: a match is in the aggregate from its time t until t + window_days. One sort gives, at each
+-- match's time, the count after the moment and the count after expiries but before arrivals at
+-- that moment, and at its expiry time the count before the moment and after the expiries only
+-- (range frames: peers share them). A moment with arrivals and expiries is split into expiries,
+-- then arrivals, so each part is emitted once (by the first match of its peers) and adds up.
+count_windows as (
+
+    select
+        rule_key,
+        rule_number,
+        contact_number,
+        occurred_at,
+        window_days,
+        occurred_at_us,
+        window_us,
+        has_window,
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between window_reach_us preceding and current row
+        ) as value_after_arrivals,
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between current row and window_reach_us following
+        ) as value_before_expiries,
+        -- the matches at this very time: what arrives (and later leaves) at once
+        count(*) over (
+            partition by rule_key order by occurred_at_us
+            range between current row and current row
+        ) as peer_matches,
+        lag(occurred_at_us) over (partition by rule_key order by occurred_at_us) as previous_occurred_at_us
+    from counted_values
+
+),
+
+-- each match gives two changes: its arrival and its expiry (read once, not twice)
+count_change_parts as (
+
+    select false as is_expiry
+    union all
+    select true as is_expiry
+
+),
+
+-- both parts of a peer group's first match, without reading count_windows twice
 count_changes as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
-        occurred_at as changed_at,
-        1 as value_change
-    from counted_values
-    where aggregate = 'count'
-
-    union all
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as changed_at,
-        -1 as value_change
-    from counted_values
-    where aggregate = 'count'
-        and window_days is not null
-        and {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} <= {{ as_of_timestamp() }}
-
-),
-
--- distinct values without a window count from their first match on
-distinct_firsts as (
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        min(occurred_at) as changed_at,
-        1 as value_change
-    from counted_values
-    where aggregate <> 'count'
-        and window_days is null
-    group by model_id, rule_id, contact_id, counted_value
+        count_windows.rule_number,
+        count_windows.contact_number,
+        case
+            when parts.is_expiry
+                then {{ dbt.dateadd('day', 'count_windows.window_days', 'count_windows.occurred_at') }}
+            else count_windows.occurred_at
+        end as changed_at,
+        case when parts.is_expiry then count_windows.value_before_expiries - count_windows.peer_matches
+            else count_windows.value_after_arrivals
+        end as value_after,
+        case when parts.is_expiry then count_windows.value_before_expiries
+            else count_windows.value_after_arrivals - count_windows.peer_matches
+        end as value_before
+    from count_windows
+    cross join count_change_parts as parts
+    where (
+        count_windows.previous_occurred_at_us is null
+        or count_windows.previous_occurred_at_us <> count_windows.occurred_at_us
+    )
+    and (
+        not parts.is_expiry
+        or (
+            count_windows.has_window
+            and count_windows.occurred_at_us + count_windows.window_us
+            <= {{ epoch_microseconds(as_of_timestamp()) }}
+        )
+    )
 
 ),
 
--- with a window, a value is in the aggregate over islands of matches less than window_days apart
-distinct_previous as (
-
-    select
-        *,
-        lag(occurred_at) over (
-            partition by model_id, rule_id, contact_id, counted_value
-            order by occurred_at, event_id
-        ) as previous_occurred_at
-    from counted_values
-    where aggregate <> 'count'
-        and window_days is not null
-
-),
-
-distinct_islands as (
-
-    select
-        *,
-        sum(
-            case
-                when previous_occurred_at is null then 1
-                when occurred_at >= {{ dbt.dateadd('day', 'window_days', 'previous_occurred_at') }} then 1
-                else 0
-            end
-        ) over (
-            partition by model_id, rule_id, contact_id, counted_value
-            order by occurred_at, event_id
-            rows between unbounded preceding and current row
-        ) as island_number
-    from distinct_previous
-
-),
-
-island_spans as (
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        min(occurred_at) as started_at,
-        {{ dbt.dateadd('day', 'max(window_days)', 'max(occurred_at)') }} as ended_at
-    from distinct_islands
-    group by model_id, rule_id, contact_id, counted_value, island_number
-
-),
-
-island_changes as (
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        started_at as changed_at,
-        1 as value_change
-    from island_spans
-
-    union all
-
-    select
-        model_id,
-        rule_id,
-        contact_id,
-        ended_at as changed_at,
-        -1 as value_change
-    from island_spans
-    where ended_at <= {{ as_of_timestamp() }}
-
-),
-
--- changes at the same moment need no merging: their effects on the condition add up
 value_changes as (
 
     select * from count_changes
-    union all
-    select * from distinct_firsts
-    union all
-    select * from island_changes
+    where value_after <> value_before
 
-),
-
-running_values as (
+    union all
 
     select
-        *,
-        sum(value_change) over (
-            partition by model_id, rule_id, contact_id
-            order by changed_at
-            rows between unbounded preceding and current row
-        ) as aggregate_value
-    from value_changes
+        rule_number,
+        contact_number,
+        changed_at,
+        value_after,
+        value_before
+    from {{ ref('int_event_count_distinct_values_changed') }}
 
 ),
 
--- whether the condition holds after and before each change (before the first change: at zero)
+-- whether the condition holds after and before each change (before the first change: at zero),
+-- for every rule of the signature
 held as (
 
     select
         rules.model_id,
         rules.rule_id,
-        running_values.contact_id,
-        running_values.changed_at,
+        value_changes.contact_number,
+        value_changes.changed_at,
         rules.points,
         case when {{ rule_condition_holds(
-            'rules.operator', 'cast(running_values.aggregate_value as ' ~ dbt.type_string() ~ ')',
-            'running_values.aggregate_value', 'rules.value_text', 'rules.value_number',
+            'rules.operator', 'cast(value_changes.value_after as ' ~ dbt.type_string() ~ ')',
+            'value_changes.value_after', 'rules.value_text', 'rules.value_number',
             'rules.value_low', 'rules.value_high'
         ) }} then 1 else 0 end as is_held,
         case when {{ rule_condition_holds(
-            'rules.operator',
-            'cast(running_values.aggregate_value - running_values.value_change as ' ~ dbt.type_string() ~ ')',
-            'running_values.aggregate_value - running_values.value_change', 'rules.value_text',
-            'rules.value_number', 'rules.value_low', 'rules.value_high'
+            'rules.operator', 'cast(value_changes.value_before as ' ~ dbt.type_string() ~ ')',
+            'value_changes.value_before', 'rules.value_text', 'rules.value_number',
+            'rules.value_low', 'rules.value_high'
         ) }} then 1 else 0 end as was_held
-    from running_values
+    from value_changes
     inner join rules
-        on running_values.model_id = rules.signature_model_id
-        and running_values.rule_id = rules.signature_rule_id
+        on value_changes.rule_number = rules.signature_rule_number
 
 ),
 
 held_changes as (
 
     select
-        model_id,
-        rule_id,
-        contact_id,
-        changed_at,
-        points * (is_held - was_held) as points_change,
-        is_held - was_held as is_held_change
+        held.model_id,
+        held.rule_id,
+        contacts.contact_id,
+        held.changed_at,
+        held.points * (held.is_held - held.was_held) as points_change,
+        held.is_held - held.was_held as is_held_change
     from held
-    where is_held <> was_held
+    inner join contacts
+        on held.contact_number = contacts.contact_number
+    where held.is_held <> held.was_held
 
 ),
 

@@ -4,34 +4,15 @@
     when it happens, loses weight at each decay step of its group, and stops counting when it
     leaves window_days or max_occurrences newer matches push it out. Summing these changes up to
     any time T gives the rule's points at T exactly as int_rule_points_from_events computes them
-    for as_of (each event's points rounded to cents). Rows before the contact existed are kept;
-    the timeline moves them to created_at. One row per model, contact, group and change time. -#}
+    for as_of (each event's points rounded to cents). The spans (when an event stops counting)
+    come from int_event_rule_spans. Rows before the contact existed are kept; the timeline moves
+    them to created_at. One row per model, contact, group and change time. -#}
 
 with
 
-matches as (
+counted_spans as (
 
-    select * from {{ ref('int_event_rule_matches') }}
-    where kind = 'event'
-
-),
-
-rules as (
-
-    select
-        rules.model_id,
-        rules.rule_id,
-        rules.group_id,
-        rules.points,
-        rules.max_occurrences,
-        rules.window_days,
-        scoring_groups.decay_percent,
-        scoring_groups.decay_period_days
-    from {{ ref('stg_config__scoring_rules') }} as rules
-    inner join {{ ref('stg_config__scoring_groups') }} as scoring_groups
-        on rules.model_id = scoring_groups.model_id
-        and rules.group_id = scoring_groups.group_id
-    where rules.kind = 'event'
+    select * from {{ ref('int_event_rule_spans') }}
 
 ),
 
@@ -67,68 +48,6 @@ decay_steps as (
     cross join digits as tens
     cross join digits as ones
     where hundreds.digit * 100 + tens.digit * 10 + ones.digit > 0
-
-),
-
-matches_with_rules as (
-
-    select
-        matches.model_id,
-        matches.contact_id,
-        matches.rule_id,
-        matches.event_id,
-        matches.occurred_at,
-        rules.group_id,
-        rules.points,
-        rules.max_occurrences,
-        rules.decay_percent,
-        rules.decay_period_days,
-        {{ dbt.dateadd('day', 'rules.window_days', 'matches.occurred_at') }} as leaves_window_at
-    from matches
-    inner join rules
-        on matches.model_id = rules.model_id
-        and matches.rule_id = rules.rule_id
-
-),
-
--- an event stops counting when the max_occurrences-th newer match happens (ties by event_id)
-pushed_out as (
-
-    select
-        *,
-        lead(occurred_at, max_occurrences) over (
-            partition by model_id, rule_id, contact_id
-            order by occurred_at, event_id
-        ) as pushed_out_at
-    from matches_with_rules
-    where max_occurrences is not null
-
-    union all
-
-    select
-        *,
-        cast(null as {{ dbt.type_timestamp() }}) as pushed_out_at
-    from matches_with_rules
-    where max_occurrences is null
-
-),
-
-counted_spans as (
-
-    select
-        model_id,
-        contact_id,
-        group_id,
-        occurred_at,
-        points,
-        decay_percent,
-        decay_period_days,
-        case
-            when pushed_out_at is null then leaves_window_at
-            when leaves_window_at is null or pushed_out_at < leaves_window_at then pushed_out_at
-            else leaves_window_at
-        end as stops_counting_at
-    from pushed_out
 
 ),
 
@@ -214,13 +133,23 @@ stops as (
 
 ),
 
+-- exact cents: each change is already rounded to 2 places, so the running sums add up exactly
+-- (a floor() in the weight would otherwise make them floating point)
 final as (
 
-    select * from starts
-    union all
-    select * from decays_while_counted
-    union all
-    select * from stops
+    select
+        model_id,
+        contact_id,
+        group_id,
+        changed_at,
+        cast(points_change as decimal(18, 2)) as points_change
+    from (
+        select * from starts
+        union all
+        select * from decays_while_counted
+        union all
+        select * from stops
+    ) as changes
 
 )
 

@@ -5,7 +5,8 @@
     stopping to match, and markers for the lifecycle triggers (created, first conversion, deals)
     that need a moment of their own. Changes before created_at happen at created_at. Not merged per
     moment here: a hash aggregate over tens of millions of wide rows does not fit in memory, the
-    timeline's running sums need no merging. One row per change. -#}
+    timeline's running sums need no merging. score_key is one integer per contact and model for
+    the timeline's window. One row per change. -#}
 
 with
 
@@ -13,6 +14,7 @@ contacts as (
 
     select
         contact_id,
+        contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
     where created_at <= {{ as_of_timestamp() }}
@@ -22,6 +24,17 @@ contacts as (
 scoring_models as (
 
     select * from {{ ref('stg_config__scoring_models') }}
+
+),
+
+-- score_key = contact_number * models + model_number: one integer per contact and model
+numbered_models as (
+
+    select
+        model_id,
+        row_number() over (order by model_id) - 1 as model_number,
+        count(*) over () as model_count
+    from scoring_models
 
 ),
 
@@ -108,7 +121,7 @@ required_rule_changes as (
         matches.contact_id,
         matches.occurred_at as changed_at,
         1 as match_change
-    from {{ ref('int_event_rule_matches') }} as matches
+    from {{ ref('int_event_rule_spans') }} as matches
     inner join required_rules
         on matches.model_id = required_rules.model_id
         and matches.rule_id = required_rules.rule_id
@@ -120,16 +133,14 @@ required_rule_changes as (
         required_rules.model_id,
         required_rules.stage,
         matches.contact_id,
-        {{ dbt.dateadd('day', 'required_rules.window_days', 'matches.occurred_at') }} as changed_at,
+        matches.leaves_window_at as changed_at,
         -1 as match_change
-    from {{ ref('int_event_rule_matches') }} as matches
+    from {{ ref('int_event_rule_spans') }} as matches
     inner join required_rules
         on matches.model_id = required_rules.model_id
         and matches.rule_id = required_rules.rule_id
     where required_rules.kind = 'event'
-        and required_rules.window_days is not null
-        and {{ dbt.dateadd('day', 'required_rules.window_days', 'matches.occurred_at') }}
-        <= {{ as_of_timestamp() }}
+        and matches.leaves_window_at <= {{ as_of_timestamp() }}
 
     union all
 
@@ -293,6 +304,7 @@ changes_by_time as (
     select
         all_changes.model_id,
         all_changes.contact_id,
+        contacts.contact_number * numbered_models.model_count + numbered_models.model_number as score_key,
         case
             when all_changes.changed_at < contacts.created_at then contacts.created_at
             else all_changes.changed_at
@@ -309,6 +321,8 @@ changes_by_time as (
     from all_changes
     inner join contacts
         on all_changes.contact_id = contacts.contact_id
+    inner join numbered_models
+        on all_changes.model_id = numbered_models.model_id
 
 )
 

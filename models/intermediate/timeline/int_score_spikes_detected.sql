@@ -50,10 +50,13 @@ timeline as (
 
     select
         lifecycle_timeline.contact_id,
+        lifecycle_timeline.score_key,
         lifecycle_timeline.changed_at,
         lifecycle_timeline.total_score,
+        -- score_key: one integer per contact of the lifecycle model (a faster sort than contact_id)
         lag(lifecycle_timeline.total_score) over (
-            partition by lifecycle_timeline.contact_id order by lifecycle_timeline.changed_at
+            partition by lifecycle_timeline.score_key
+            order by {{ epoch_microseconds('lifecycle_timeline.changed_at') }}
         ) as previous_total_score,
         {{ epoch_microseconds('lifecycle_timeline.changed_at') }} as changed_at_us,
         spike_rule.min_increase,
@@ -77,7 +80,7 @@ rises as (
         changed_at_us,
         within_us,
         min(previous_total_score) over (
-            partition by contact_id order by changed_at_us range between within_us preceding and current row
+            partition by score_key order by changed_at_us range between within_us preceding and current row
         ) as lowest_total_score
     from timeline
 

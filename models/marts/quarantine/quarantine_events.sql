@@ -10,7 +10,30 @@ validated as (
 
 final as (
 
-    select * from validated
+    select
+        event_id,
+        contact_id,
+        match_method,
+        event_type,
+        channel,
+        is_activity,
+        is_conversion,
+        occurred_at,
+        url,
+        form_id,
+        campaign_id,
+        content_id,
+        source_system,
+        properties,
+        session_id,
+        contact_id_raw,
+        email,
+        first_name,
+        last_name,
+        company_name,
+        occurred_at_raw,
+        reject_reason
+    from validated
     where reject_reason is not null
 
 )

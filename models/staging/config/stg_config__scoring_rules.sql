@@ -64,6 +64,10 @@ final as (
 
     select
         *,
+        -- 0, 1, 2 ... in (model_id, rule_id) order, and how many: window models partition by
+        -- one integer per rule and contact (contact_number * rule_count + rule_number)
+        row_number() over (order by model_id, rule_id) - 1 as rule_number,
+        count(*) over () as rule_count,
         {{ try_cast('value_text', 'decimal(38, 6)') }} as value_number,
         {{ try_cast(dbt.split_part('value_text', "'|'", 1), 'decimal(38, 6)') }} as value_low,
         {{ try_cast(dbt.split_part('value_text', "'|'", 2), 'decimal(38, 6)') }} as value_high,

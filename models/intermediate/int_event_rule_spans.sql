@@ -1,0 +1,58 @@
+{{ config(materialized='table') }}
+
+{#- Event rules (SPEC 4), one row per match with the span in which it counts: from the event on
+    until it leaves window_days (leaves_window_at) or max_occurrences newer matches push it out,
+    whichever comes first (stops_counting_at; null = still counting at as_of).
+    Written once and read by the scores at as_of (int_rule_points_from_events: the matches still
+    counting then) and by the score timeline (int_score_changes_from_event_rules).
+    One row per model, rule and matching event. -#}
+
+with
+
+matches as (
+
+    select * from {{ ref('int_event_rule_matches') }}
+    where kind = 'event'
+
+),
+
+-- the max_occurrences-th newer match of the same rule and contact (null without a limit)
+pushed_out as (
+
+    select
+        *,
+        {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as leaves_window_at,
+        case
+            when max_occurrences is not null
+                -- equal times in any order give the same (occurred_at, stops_counting_at) rows
+                then lead(occurred_at, coalesce(max_occurrences, 1)) over (
+                        partition by rule_key
+                        order by occurred_at
+                    )
+        end as pushed_out_at
+    from matches
+
+),
+
+final as (
+
+    select
+        model_id,
+        rule_id,
+        group_id,
+        contact_id,
+        occurred_at,
+        points,
+        decay_percent,
+        decay_period_days,
+        leaves_window_at,
+        case
+            when pushed_out_at is null then leaves_window_at
+            when leaves_window_at is null or pushed_out_at < leaves_window_at then pushed_out_at
+            else leaves_window_at
+        end as stops_counting_at
+    from pushed_out
+
+)
+
+select * from final
