@@ -43,9 +43,9 @@ property_matches as (
 
 ),
 
-event_matches as (
+event_rule_spans as (
 
-    select * from {{ ref('int_event_rule_matches') }}
+    select * from {{ ref('int_event_rule_spans') }}
 
 ),
 
@@ -74,8 +74,7 @@ first_matches as (
         rule_id,
         contact_id,
         min(occurred_at) as first_matched_at
-    from event_matches
-    where kind = 'event'
+    from event_rule_spans
     group by 1, 2, 3
 
     union all
