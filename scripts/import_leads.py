@@ -552,39 +552,14 @@ def write_outputs(
         "from leads where is_positive order by row_number",
         folder / "deals.parquet",
     )
-    copy_to_parquet(
-        con,
-        "select "
-        + ", ".join(
-            f"cast(null as {'timestamp' if name == 'occurred_at' else 'varchar'}) as {name}"
-            for name in [
-                "event_id",
-                "contact_id",
-                "email",
-                "first_name",
-                "last_name",
-                "company_name",
-                "event_type",
-                "occurred_at",
-                "url",
-                "form_id",
-                "campaign_id",
-                "content_id",
-                "session_id",
-                "source_system",
-                "properties",
-            ]
+    # events (a required table) and sales_feedback: no rows, every column of the contract
+    for table, timestamp_column in (("events", "occurred_at"), ("sales_feedback", "created_at")):
+        spec = raw_contract()[table]
+        columns = ", ".join(
+            f"cast(null as {'timestamp' if name == timestamp_column else 'varchar'}) as {name}"
+            for name in spec["required"] + spec["optional"]
         )
-        + " where false",
-        folder / "events.parquet",
-    )
-    copy_to_parquet(
-        con,
-        "select cast(null as varchar) as feedback_id, cast(null as varchar) as contact_id, "
-        "cast(null as varchar) as feedback, cast(null as varchar) as reason, "
-        "cast(null as varchar) as rep_id, cast(null as timestamp) as created_at where false",
-        folder / "sales_feedback.parquet",
-    )
+        copy_to_parquet(con, f"select {columns} where false", folder / f"{table}.parquet")
 
     outcome_values = [
         {"value": value, "rows": count, "positive": bool(positive)}

@@ -18,20 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
-from test_tuning_reports import CONTACTS, DEALS, SEEDS, _events_csv
+from test_tuning_reports import _events_csv, make_tuning_project
 
 PIPELINE = str(REPO_ROOT / "scripts" / "pipeline.py")
 AS_OF = "2026-07-01 00:00:00"
-
-
-def make_project(root: Path) -> DbtProject:
-    project = DbtProject(root)
-    for name, text in SEEDS.items():
-        project.write_seed(name, text)
-    project.write_raw("contacts", CONTACTS)
-    project.write_raw("events", _events_csv())
-    project.write_raw("deals", DEALS)
-    return project
 
 
 def command(project: DbtProject, *extra: str) -> list[str]:
@@ -70,7 +60,7 @@ def served_marts(project: DbtProject) -> dict[str, list[tuple]]:
 def done(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[DbtProject, subprocess.CompletedProcess]:
-    project = make_project(tmp_path_factory.mktemp("pipeline") / "project")
+    project = make_tuning_project(tmp_path_factory.mktemp("pipeline") / "project")
     return project, run_pipeline(project)
 
 
@@ -158,7 +148,7 @@ LATE_EVENT = "\nlate_1,J3,page_view,2026-06-20 10:00:00,"
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     """One uninterrupted run on the data the killed runs see (a late event added)."""
-    clean = make_project(tmp_path_factory.mktemp("clean") / "project")
+    clean = make_tuning_project(tmp_path_factory.mktemp("clean") / "project")
     clean.write_raw("events", _events_csv() + LATE_EVENT)
     assert run_pipeline(clean, "--skip-export").returncode == 0
     return clean
@@ -169,7 +159,7 @@ def test_killed_at_any_step_the_served_data_stays_and_the_next_run_matches(
     tmp_path: Path, done, uninterrupted: DbtProject, kill_when: str
 ) -> None:
     reference, _ = done
-    project = make_project(tmp_path / "project")
+    project = make_tuning_project(tmp_path / "project")
     # a first good publication, then a run killed (the whole process group, as a scheduler does)
     assert run_pipeline(project, "--skip-export").returncode == 0
     served = project.root / "served" / "lead_scoring.duckdb"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
-from test_tuning_reports import CONTACTS, DEALS, SEEDS, _events_csv
+from test_tuning_reports import make_tuning_project
 
 PUBLISH = str(REPO_ROOT / "scripts" / "publish.py")
 # DuckDB 1.5 installed beside the project's DuckDB by scripts/test.sh (requirements/bi-client.txt)
@@ -45,12 +45,7 @@ def publish(project: DbtProject, served: Path, **env: str) -> subprocess.Complet
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    project = DbtProject(tmp_path_factory.mktemp("publish") / "project")
-    for name, text in SEEDS.items():
-        project.write_seed(name, text)
-    project.write_raw("contacts", CONTACTS)
-    project.write_raw("events", _events_csv())
-    project.write_raw("deals", DEALS)
+    project = make_tuning_project(tmp_path_factory.mktemp("publish") / "project")
     project.build(vars={"as_of": "2026-05-01 00:00:00"})
     return project
 

@@ -20,9 +20,9 @@ from types import ModuleType
 
 import duckdb
 import pytest
-from dbt_harness import REPO_ROOT, DbtProject
+from dbt_harness import REPO_ROOT
 from playwright.sync_api import Browser, Page, Route, sync_playwright
-from test_tuning_reports import CONTACTS, DEALS, SEEDS, VARS, _events_csv
+from test_tuning_reports import VARS, make_tuning_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -95,12 +95,7 @@ def load_script() -> ModuleType:
 @pytest.fixture(scope="module")
 def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project of test_tuning_reports.py, built once."""
-    project = DbtProject(tmp_path_factory.mktemp("report") / "project")
-    for name, text in SEEDS.items():
-        project.write_seed(name, text)
-    project.write_raw("contacts", CONTACTS)
-    project.write_raw("events", _events_csv())
-    project.write_raw("deals", DEALS)
+    project = make_tuning_project(tmp_path_factory.mktemp("report") / "project")
     project.build(vars=VARS)
     return project.db_path
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from dbt_harness import DbtProject
@@ -132,14 +133,21 @@ def _events_csv() -> str:
     return "\n".join(rows)
 
 
-@pytest.fixture(scope="module")
-def tuning(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    project = DbtProject(tmp_path_factory.mktemp("tuning") / "project")
+def make_tuning_project(root: Path) -> DbtProject:
+    """A project copy with this fixture's seeds and raw files, not built yet (other suites
+    reuse the data set: publish, pipeline, the report in a browser)."""
+    project = DbtProject(root)
     for name, text in SEEDS.items():
         project.write_seed(name, text)
     project.write_raw("contacts", CONTACTS)
     project.write_raw("events", _events_csv())
     project.write_raw("deals", DEALS)
+    return project
+
+
+@pytest.fixture(scope="module")
+def tuning(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = make_tuning_project(tmp_path_factory.mktemp("tuning") / "project")
     project.build(vars=VARS)
     return project
 
