@@ -203,16 +203,15 @@ def validate_table(
             )
             return report
         columns = [c for c in spec["required"] + spec["optional"] if c in present]
-        connection.execute(
-            f"create temp table gate_rows as {read_query(table, file_format, pattern, columns)}"
-        )
-        report.rows = connection.execute("select count(*) from gate_rows").fetchone()[0]
+        rows_query = read_query(table, file_format, pattern, columns)
+        # the row count first (a count reads no column it does not need), then one write of the
+        # rows with their batch number
+        report.rows = connection.execute(f"select count(*) from ({rows_query})").fetchone()[0]
         report.batches = max(1, math.ceil(report.rows / settings["batch_rows"]))
         connection.execute(
             f"create temp table gate_batches as select *, hash(_gate_id) % {report.batches} "
-            "as _gate_batch from gate_rows order by _gate_batch"
+            f"as _gate_batch from ({rows_query}) order by _gate_batch"
         )
-        connection.execute("drop table gate_rows")
 
         suite = context.suites.add_or_update(build_suite(gx, gxe, table, columns, spec, settings))
         source = context.data_sources.add_or_update_pandas(name=f"raw_{table}")
