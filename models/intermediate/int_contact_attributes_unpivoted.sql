@@ -12,18 +12,23 @@
 ] -%}
 {%- set reserved_columns = ['contact_id', 'created_at', 'updated_at'] -%}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 contacts as (
 
     select * from {{ ref('int_contacts_accepted') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 custom_properties as (
 
     select * from {{ ref('int_contact_properties_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
 
 ),
 

@@ -8,13 +8,19 @@ contacts as (
 
 ),
 
+contact_numbers as (
+
+    select * from {{ ref('int_contact_numbers') }}
+
+),
+
 final as (
 
     select
-        contact_id,
-        -- a dense number per contact: window models partition by one integer key built from it,
-        -- which sorts much faster than (model_id, contact_id) strings
-        row_number() over (order by contact_id) as contact_number,
+        contacts.contact_id,
+        -- a number per contact, stable across incremental runs: window models partition by one
+        -- integer key built from it, which sorts much faster than (model_id, contact_id) strings
+        contact_numbers.contact_number,
         email,
         email_domain,
         is_email_valid,
@@ -42,7 +48,9 @@ final as (
         created_at,
         updated_at
     from contacts
-    where reject_reason is null
+    inner join contact_numbers
+        on contacts.contact_id = contact_numbers.contact_id
+    where contacts.reject_reason is null
 
 )
 

@@ -8,6 +8,9 @@
     event rules are materialised once by int_event_rule_spans; event_count rules are aggregated
     without writing tens of millions of rows. One row per model, rule and matching event. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 rules as (
@@ -48,7 +51,8 @@ events as (
         properties,
         {{ age_in_days('occurred_at', as_of_timestamp()) }} as age_days
     from {{ ref('int_events_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
         and occurred_at <= {{ as_of_timestamp() }}
 
 ),

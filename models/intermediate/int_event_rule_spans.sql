@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Event rules (SPEC 4), one row per match with the span in which it counts: from the event on
     until it leaves window_days (leaves_window_at) or max_occurrences newer matches push it out,
@@ -6,6 +10,9 @@
     Written once and read by the scores at as_of (int_rule_points_from_events: the matches still
     counting then) and by the score timeline (int_score_changes_from_event_rules).
     One row per model, rule and matching event. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 

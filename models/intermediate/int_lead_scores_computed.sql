@@ -1,8 +1,15 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- The SPEC 4 score of every contact that exists at as_of under every scoring model, with each
     step kept (raw engagement, inactivity, adjustments, clamp) so the breakdown can show them.
     One row per contact and model. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -12,7 +19,8 @@ contacts as (
         contact_id,
         created_at
     from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -25,6 +33,7 @@ scoring_models as (
 group_points as (
 
     select * from {{ ref('int_group_points_capped') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
@@ -37,12 +46,14 @@ inactivity_steps as (
 last_activity as (
 
     select * from {{ ref('int_contacts_last_activity') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 feedback_points as (
 
     select * from {{ ref('int_contacts_feedback_points') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
@@ -164,8 +175,9 @@ final as (
         fit_bands.band as fit_band,
         engagement_bands.band as engagement_band,
         fit_bands.band || engagement_bands.band as grade,
-        totals.last_activity_at,
-        totals.days_inactive
+        -- days_inactive is left to fct_lead_scores: it grows every day, and a stored score must
+        -- stay valid until the contact's next change
+        totals.last_activity_at
     from totals
     left join score_grades as fit_bands
         on totals.model_id = fit_bands.model_id

@@ -4,23 +4,29 @@
     a readable reason. A view: the group totals read only the numbers, the breakdown builds the
     reason text once. One row per model, contact and matched rule. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 property_matches as (
 
     select * from {{ ref('int_rule_points_from_properties') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 event_rule_points as (
 
     select * from {{ ref('int_rule_points_from_events') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 event_count_rule_points as (
 
     select * from {{ ref('int_rule_points_from_event_counts') }}
+    where {{ is_contact_to_score() }}
 
 ),
 

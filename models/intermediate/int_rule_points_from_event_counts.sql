@@ -1,9 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- event_count rules (SPEC 4): count | distinct_channels | distinct_days of the events matching a
     rule at as_of; when operator/value holds for that number, the rule's points once, no decay.
     A condition that holds at zero ("fewer than 2 opens") also scores contacts with no match.
     One row per model, contact and matched event_count rule. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -25,7 +32,8 @@ rules as (
 contacts as (
 
     select contact_id from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 

@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Event rules (SPEC 4): of the events matching a rule at as_of, the max_occurrences most recent
     count, each giving points x w with w = max(0, 1 - decay_percent/100 * floor(age_days /
@@ -8,14 +12,20 @@
     max_occurrences; equally old events share a weight, so ties do not change points).
     One row per model, contact and matched event rule. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 spans as (
 
     select * from {{ ref('int_event_rule_spans') }}
-    -- inside window_days at as_of (age_days < window_days)
-    where leaves_window_at is null
-        or leaves_window_at > {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        -- inside window_days at as_of (age_days < window_days)
+        and (
+            leaves_window_at is null
+            or leaves_window_at > {{ as_of_timestamp() }}
+        )
 
 ),
 

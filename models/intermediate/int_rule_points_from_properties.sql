@@ -1,8 +1,15 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Property rules (SPEC 4): a contact whose attribute satisfies the rule's operator/value earns
     the rule's points once. An unknown (null/empty) attribute matches only is_not_set.
     One row per model, contact and matched property rule. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -22,7 +29,8 @@ attributes as (
 contacts as (
 
     select contact_id from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 

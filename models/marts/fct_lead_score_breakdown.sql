@@ -1,6 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
+
 {#- Why a contact has its score: one row per matched rule, plus one row for each group cap,
     the inactivity penalty or reset, the sales-feedback adjustment and the clamp, so the points
     of a contact and model add up to its total_score exactly. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -13,12 +22,14 @@ rule_points as (
 group_points as (
 
     select * from {{ ref('int_group_points_capped') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 scores as (
 
     select * from {{ ref('int_lead_scores_computed') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
@@ -68,10 +79,12 @@ inactivity_rows as (
         cast(null as integer) as matched_events,
         -inactivity_penalty as points,
         case
-            when is_engagement_reset then 'engagement reset: no activity for '
-            else 'inactivity penalty: no activity for '
+            when is_engagement_reset then 'engagement reset: no activity '
+            else 'inactivity penalty: no activity '
         end
-        || cast(days_inactive as {{ dbt.type_string() }}) || ' days (step '
+        -- the date, not the number of days: a row stays true until the next step or activity
+        || coalesce('since ' || cast(cast(last_activity_at as date) as {{ dbt.type_string() }}), 'since created')
+        || ' (step '
         || cast(inactivity_step_days as {{ dbt.type_string() }}) || ' days reached)' as reason
     from scores
     where inactivity_penalty <> 0

@@ -1,15 +1,23 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- End-of-day scores (SPEC 7): for every contact and model, a row per day on which the end-of-day
     score differs from the previous day's, valid from that day until (not including) valid_to.
     The score on day D is the row with valid_from <= D < valid_to (valid_to null: still valid).
     The last row holds the score at as_of, which equals fct_lead_scores. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 timeline as (
 
     select * from {{ ref('int_lead_score_timeline') }}
+    where {{ is_contact_to_score() }}
 
 ),
 

@@ -10,7 +10,8 @@ contacts as (
 
     select
         contact_id,
-        is_excluded
+        is_excluded,
+        created_at
     from {{ ref('dim_contacts') }}
 
 ),
@@ -68,7 +69,9 @@ final as (
             as decimal(5, 2)
         ) as score_percentile,
         scores.last_activity_at,
-        scores.days_inactive,
+        -- from as_of: the stored scores of contacts a run did not recompute keep an older count
+        {{ age_in_days('coalesce(scores.last_activity_at, contacts.created_at)', as_of_timestamp()) }}
+            as days_inactive,
         lifecycle.lifecycle_stage,
         lifecycle.became_lead_at,
         lifecycle.became_mql_at,

@@ -1,14 +1,22 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Every lifecycle stage entry of every contact (SPEC 5, 7): when, why, at what score, and until
     when. Stages move forward only, except through sales feedback. Crossing mql and sql at one
     moment records both entries at the same timestamp. One row per contact and stage entry. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
 walked as (
 
     select * from {{ ref('int_lifecycle_stages_walked') }}
+    where {{ is_contact_to_score() }}
 
 ),
 

@@ -1,4 +1,9 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    contact_key='contact_number',
+    on_schema_change='fail',
+) }}
 
 {#- Distinct aggregates of event_count rules over time (distinct_channels, distinct_days): a value
     is in the aggregate over islands of its matches less than window_days apart, from the island's
@@ -7,6 +12,9 @@
     model of its own, so the matches are read once here and once for the count aggregates.
     One row per rule, contact and change of the aggregate (changes at one moment are not merged:
     their effects add up). -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 

@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- The SPEC 4 score of every contact and model at every moment it can change, up to as_of: the
     running sums of the capped rule changes, inactivity steps and sales-feedback adjustments, then
@@ -6,6 +10,9 @@
     (a test checks that the last row equals fct_lead_scores). For the lifecycle model it also
     carries what the lifecycle needs at that moment: how many feedbacks were given and whether the
     required rules of mql and sql are matched. One row per model, contact and moment. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 

@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- The SPEC 5 state machine: each contact's triggers are read in order, carrying the stage
     (subscriber 1, lead 2, mql 3, sql 4, opportunity 5, customer 6) and whether score-based
@@ -13,11 +17,15 @@
     - first deal -> opportunity, first won deal -> customer.
     One row per contact and trigger with the stage before and after it. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with recursive
 
 triggers as (
 
     select * from {{ ref('int_lifecycle_triggers') }}
+    where {{ is_contact_to_score() }}
 
 ),
 

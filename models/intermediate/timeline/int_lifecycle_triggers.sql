@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Everything that can move a contact between lifecycle stages (SPEC 5), in the order the state
     machine reads it: created_at, the first conversion event, the moments the lifecycle score
@@ -6,6 +10,9 @@
     moments are kept sparse: when a qualification starts to hold, and the first qualifying moment
     after each feedback (a not_ready SQL re-enters sql there, even if the score never dipped).
     Each trigger carries the score at that moment. One row per contact and trigger. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -16,7 +23,8 @@ contacts as (
         created_at,
         is_excluded
     from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -47,7 +55,8 @@ timeline as (
     inner join scoring_models
         on timeline.model_id = scoring_models.model_id
     -- moments whose changes cancel out exist only by the order of equal timestamps: skip them
-    where timeline.has_change
+    where {{ is_contact_to_score('timeline.contact_id') }}
+        and timeline.has_change
 
 ),
 
@@ -175,7 +184,8 @@ first_conversions as (
         event_id,
         row_number() over (partition by contact_id order by occurred_at, event_id) as conversion_number
     from {{ ref('int_events_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
         and is_conversion
         and occurred_at <= {{ as_of_timestamp() }}
 
@@ -184,7 +194,8 @@ first_conversions as (
 deals as (
 
     select * from {{ ref('int_deals_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
 
 ),
 
@@ -228,7 +239,8 @@ feedback as (
     from {{ ref('int_sales_feedback_validated') }} as feedback
     inner join feedback_actions
         on feedback.feedback = feedback_actions.feedback
-    where feedback.reject_reason is null
+    where {{ is_contact_to_score('feedback.contact_id') }}
+        and feedback.reject_reason is null
         and feedback.created_at <= {{ as_of_timestamp() }}
 
 ),

@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Fit and raw engagement over time: the point changes of every rule kind (property rules at
     created_at, event and event_count rules as they happen), moved to created_at when they happen
@@ -6,6 +10,9 @@
     change. Changes at one moment are capped one by one in any order: capping a running total
     telescopes, so they add up to the right total for that moment. One row per model, contact and
     change time (a net change of 0 is kept; the timeline drops it). -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -16,7 +23,8 @@ contacts as (
         contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -41,6 +49,7 @@ rules as (
 property_matches as (
 
     select * from {{ ref('int_rule_points_from_properties') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
@@ -53,6 +62,7 @@ event_rule_changes as (
 event_count_rule_changes as (
 
     select * from {{ ref('int_score_changes_from_event_count_rules') }}
+    where {{ is_contact_to_score() }}
 
 ),
 

@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- event_count rules over time: the aggregate (count | distinct_channels | distinct_days of the
     matching events inside window_days) changes when an event happens and when it leaves the
@@ -6,6 +10,9 @@
     that holds at zero gives its points from created_at. Summing points_change up to any time T
     gives int_rule_points_from_event_counts at T. is_held_change (+1 / -1) tracks whether the
     condition holds, for lifecycle required rules. One row per model, contact, rule and change. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -45,7 +52,8 @@ contacts as (
         contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -166,6 +174,7 @@ value_changes as (
         value_after,
         value_before
     from {{ ref('int_event_count_distinct_values_changed') }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
 
 ),
 

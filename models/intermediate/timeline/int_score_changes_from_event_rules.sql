@@ -8,46 +8,22 @@
     come from int_event_rule_spans. Rows before the contact existed are kept; the timeline moves
     them to created_at. One row per model, contact, group and change time. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 counted_spans as (
 
     select * from {{ ref('int_event_rule_spans') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 -- 1..999: the decay steps an event can go through (a weight reaches 0 after 100 / decay_percent)
-digits as (
-
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-
-),
-
 decay_steps as (
 
-    select hundreds.digit * 100 + tens.digit * 10 + ones.digit as decay_step
-    from digits as hundreds
-    cross join digits as tens
-    cross join digits as ones
-    where hundreds.digit * 100 + tens.digit * 10 + ones.digit > 0
+    select decay_step from {{ decay_step_numbers() }} as steps
 
 ),
 

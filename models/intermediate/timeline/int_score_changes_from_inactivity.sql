@@ -1,10 +1,17 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Inactivity over time: after each is_activity event (or created_at, before the first one) the
     steps of scoring_inactivity are reached one by one (penalty and reset switch on at
     anchor + days_inactive) until the next activity switches them off again. Summing the changes up
     to any time T gives the penalty and reset of the steps reached at T. Rows before the contact
     existed are kept; the timeline moves them to created_at. One row per model, contact and change. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
@@ -14,7 +21,8 @@ contacts as (
         contact_id,
         created_at
     from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -31,7 +39,8 @@ activity_times as (
         contact_id,
         occurred_at as anchored_at
     from {{ ref('int_events_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
         and is_activity
         and occurred_at <= {{ as_of_timestamp() }}
 

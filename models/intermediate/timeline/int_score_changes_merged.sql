@@ -8,6 +8,9 @@
     timeline's running sums need no merging. score_key is one integer per contact and model for
     the timeline's window. One row per change. -#}
 
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
+
 with
 
 contacts as (
@@ -17,7 +20,8 @@ contacts as (
         contact_number,
         created_at
     from {{ ref('int_contacts_accepted') }}
-    where created_at <= {{ as_of_timestamp() }}
+    where {{ is_contact_to_score() }}
+        and created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -53,19 +57,22 @@ rules as (
 capped_changes as (
 
     select * from {{ ref('int_score_changes_capped') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 inactivity_changes as (
 
     select * from {{ ref('int_score_changes_from_inactivity') }}
+    where {{ is_contact_to_score() }}
 
 ),
 
 feedback as (
 
     select * from {{ ref('int_sales_feedback_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
         and created_at <= {{ as_of_timestamp() }}
 
 ),
@@ -76,7 +83,8 @@ conversions as (
         contact_id,
         min(occurred_at) as converted_at
     from {{ ref('int_events_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
         and is_conversion
         and occurred_at <= {{ as_of_timestamp() }}
     group by 1
@@ -86,7 +94,8 @@ conversions as (
 deals as (
 
     select * from {{ ref('int_deals_validated') }}
-    where reject_reason is null
+    where {{ is_contact_to_score() }}
+        and reject_reason is null
 
 ),
 
@@ -125,7 +134,8 @@ required_rule_changes as (
     inner join required_rules
         on matches.model_id = required_rules.model_id
         and matches.rule_id = required_rules.rule_id
-    where required_rules.kind = 'event'
+    where {{ is_contact_to_score('matches.contact_id') }}
+        and required_rules.kind = 'event'
 
     union all
 
@@ -139,7 +149,8 @@ required_rule_changes as (
     inner join required_rules
         on matches.model_id = required_rules.model_id
         and matches.rule_id = required_rules.rule_id
-    where required_rules.kind = 'event'
+    where {{ is_contact_to_score('matches.contact_id') }}
+        and required_rules.kind = 'event'
         and matches.leaves_window_at <= {{ as_of_timestamp() }}
 
     union all
@@ -154,6 +165,7 @@ required_rule_changes as (
     inner join required_rules
         on changes.model_id = required_rules.model_id
         and changes.rule_id = required_rules.rule_id
+    where {{ is_contact_to_score('changes.contact_id') }}
 
     union all
 
@@ -169,6 +181,7 @@ required_rule_changes as (
         and matches.rule_id = required_rules.rule_id
     inner join contacts
         on matches.contact_id = contacts.contact_id
+    where {{ is_contact_to_score('matches.contact_id') }}
 
 ),
 

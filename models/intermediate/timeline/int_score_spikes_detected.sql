@@ -1,9 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_contacts',
+    on_schema_change='fail',
+) }}
 
 {#- Score spikes (SPEC 6) of the lifecycle model: moments where the total score is at least
     min_increase above its lowest value of the previous within_days days. At most one spike per
     contact per within_days: the first one counts, then the first one within_days or more after it,
     and so on. Excluded contacts get no spike alerts. One row per contact and spike. -#}
+
+-- incremental runs recompute only the contacts of int_contacts_to_score
+-- depends_on: {{ ref('int_contacts_to_score') }}
 
 with recursive
 
@@ -17,7 +24,8 @@ spike_rule as (
 contacts as (
 
     select * from {{ ref('int_contacts_accepted') }}
-    where not is_excluded
+    where {{ is_contact_to_score() }}
+        and not is_excluded
 
 ),
 
@@ -29,7 +37,8 @@ lifecycle_timeline as (
         on timeline.model_id = scoring_models.model_id
         and scoring_models.is_lifecycle_model
     -- moments where the score changed (not a deal or conversion marker that changes nothing)
-    where timeline.has_score_change
+    where {{ is_contact_to_score('timeline.contact_id') }}
+        and timeline.has_score_change
 
 ),
 

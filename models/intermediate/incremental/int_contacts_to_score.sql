@@ -1,0 +1,306 @@
+{{ config(materialized='table') }}
+
+{#- The contacts this run recomputes: every contact in a full build (or when int_scoring_run says
+    recompute all). In an incremental run, a contact whose scores, stages or history can differ
+    from the previous run's:
+    - its inputs changed: contact row, custom properties, sales feedback or deals (fingerprint),
+      or its events (a reloaded event added, removed, changed or resolved to another contact);
+    - something of it starts to exist between the previous as_of and this one: the contact, an
+      event, a feedback, a deal created or closed;
+    - a scheduled change falls in that time: an event rule's decay step or stop (window_days,
+      max_occurrences), an event leaving the window of an event_count rule, an inactivity step.
+    The stored tables are read as the previous run left them. One row per contact, with its
+    contact_number. -#}
+
+-- refs of the incremental branch:
+-- depends_on: {{ ref('int_scoring_run') }}
+-- depends_on: {{ ref('int_events_to_load') }}
+-- depends_on: {{ ref('int_sales_feedback_validated') }}
+-- depends_on: {{ ref('int_deals_validated') }}
+-- depends_on: {{ ref('stg_config__scoring_inactivity') }}
+-- depends_on: {{ ref('stg_config__scoring_rules') }}
+-- depends_on: {{ ref('stg_config__scoring_groups') }}
+
+with
+
+fingerprints as (
+
+    select * from {{ ref('int_contact_fingerprints') }}
+
+),
+
+{% if incremental_scoring() -%}
+
+this_run as (
+
+    select * from {{ ref('int_scoring_run') }}
+
+),
+
+previous_fingerprints as (
+
+    select * from {{ model_relation('int_contact_fingerprints_seen') }}
+
+),
+
+loaded_events as (
+
+    select * from {{ ref('int_events_to_load') }}
+
+),
+
+stored_events as (
+
+    select * from {{ model_relation('int_events_validated') }}
+
+),
+
+stored_spans as (
+
+    select * from {{ model_relation('int_event_rule_spans') }}
+
+),
+
+last_activity as (
+
+    select * from {{ model_relation('int_contacts_last_activity') }}
+
+),
+
+feedback as (
+
+    select * from {{ ref('int_sales_feedback_validated') }}
+    where reject_reason is null
+
+),
+
+deals as (
+
+    select * from {{ ref('int_deals_validated') }}
+    where reject_reason is null
+
+),
+
+inactivity_days as (
+
+    select distinct days_inactive from {{ ref('stg_config__scoring_inactivity') }}
+
+),
+
+count_windows as (
+
+    select distinct window_days
+    from {{ ref('stg_config__scoring_rules') }}
+    where kind = 'event_count'
+        and window_days is not null
+
+),
+
+decay_steps as (
+
+    select distinct
+        scoring_groups.decay_percent,
+        scoring_groups.decay_period_days,
+        steps.decay_step
+    from {{ ref('stg_config__scoring_groups') }} as scoring_groups
+    cross join {{ decay_step_numbers() }} as steps
+    where scoring_groups.decay_percent > 0
+        and scoring_groups.decay_period_days > 0
+        and steps.decay_step <= ceil(100.0 / scoring_groups.decay_percent)
+
+),
+
+-- the previous as_of (exclusive) to this one (inclusive)
+period as (
+
+    select
+        previous_as_of as starts_after,
+        as_of as ends_at,
+        is_recompute_all
+    from this_run
+
+),
+
+all_contacts as (
+
+    select fingerprints.contact_id
+    from fingerprints
+    union
+    select previous_fingerprints.contact_id
+    from previous_fingerprints
+
+),
+
+recompute_all as (
+
+    select all_contacts.contact_id
+    from all_contacts
+    inner join period
+        on period.is_recompute_all
+
+),
+
+inputs_changed as (
+
+    select coalesce(fingerprints.contact_id, previous_fingerprints.contact_id) as contact_id
+    from fingerprints
+    full outer join previous_fingerprints
+        on fingerprints.contact_id = previous_fingerprints.contact_id
+    where fingerprints.fingerprint is distinct from previous_fingerprints.fingerprint
+
+),
+
+stored_events_reloaded as (
+
+    select stored_events.*
+    from stored_events
+    where {{ is_in_event_reload('stored_events.occurred_at') }}
+        or stored_events.event_id in (select event_id from loaded_events)
+
+),
+
+events_changed as (
+
+    select contact_id from (
+        select * from stored_events_reloaded
+        except all
+        select * from loaded_events
+    ) as removed
+
+    union
+
+    select contact_id from (
+        select * from loaded_events
+        except all
+        select * from stored_events_reloaded
+    ) as added
+
+),
+
+started_to_exist as (
+
+    select fingerprints.contact_id
+    from fingerprints
+    cross join period
+    where fingerprints.created_at > period.starts_after
+        and fingerprints.created_at <= period.ends_at
+
+    union
+
+    select stored_events.contact_id
+    from stored_events
+    cross join period
+    where stored_events.reject_reason is null
+        and stored_events.occurred_at > period.starts_after
+        and stored_events.occurred_at <= period.ends_at
+
+    union
+
+    select feedback.contact_id
+    from feedback
+    cross join period
+    where feedback.created_at > period.starts_after
+        and feedback.created_at <= period.ends_at
+
+    union
+
+    select deals.contact_id
+    from deals
+    cross join period
+    where (deals.created_at > period.starts_after and deals.created_at <= period.ends_at)
+        or (deals.closed_at > period.starts_after and deals.closed_at <= period.ends_at)
+
+),
+
+-- step k of an event happens at occurred_at + k * decay_period_days: in the period when
+-- occurred_at is in (starts_after - k periods, ends_at - k periods]
+scheduled_changes as (
+
+    select stored_spans.contact_id
+    from stored_spans
+    cross join period
+    where stored_spans.stops_counting_at > period.starts_after
+        and stored_spans.stops_counting_at <= period.ends_at
+
+    union
+
+    select stored_spans.contact_id
+    from stored_spans
+    inner join decay_steps
+        on stored_spans.decay_percent = decay_steps.decay_percent
+        and stored_spans.decay_period_days = decay_steps.decay_period_days
+    cross join period
+    where stored_spans.occurred_at
+        > {{ dbt.dateadd('day', '-decay_steps.decay_step * decay_steps.decay_period_days', 'period.starts_after') }}
+        and stored_spans.occurred_at
+        <= {{ dbt.dateadd('day', '-decay_steps.decay_step * decay_steps.decay_period_days', 'period.ends_at') }}
+
+    union
+
+    select stored_events.contact_id
+    from stored_events
+    cross join count_windows
+    cross join period
+    where stored_events.reject_reason is null
+        and stored_events.occurred_at
+        > {{ dbt.dateadd('day', '-count_windows.window_days', 'period.starts_after') }}
+        and stored_events.occurred_at
+        <= {{ dbt.dateadd('day', '-count_windows.window_days', 'period.ends_at') }}
+
+    union
+
+    select fingerprints.contact_id
+    from fingerprints
+    left join last_activity
+        on fingerprints.contact_id = last_activity.contact_id
+    cross join inactivity_days
+    cross join period
+    where coalesce(last_activity.last_activity_at, fingerprints.created_at)
+        > {{ dbt.dateadd('day', '-inactivity_days.days_inactive', 'period.starts_after') }}
+        and coalesce(last_activity.last_activity_at, fingerprints.created_at)
+        <= {{ dbt.dateadd('day', '-inactivity_days.days_inactive', 'period.ends_at') }}
+
+),
+
+to_score as (
+
+    select contact_id from recompute_all
+    union
+    select contact_id from inputs_changed
+    union
+    select contact_id from events_changed
+    union
+    select contact_id from started_to_exist
+    union
+    select contact_id from scheduled_changes
+
+),
+
+final as (
+
+    select
+        to_score.contact_id,
+        contact_numbers.contact_number
+    from to_score
+    left join {{ ref('int_contact_numbers') }} as contact_numbers
+        on to_score.contact_id = contact_numbers.contact_id
+    where to_score.contact_id is not null
+
+)
+
+{%- else %}
+
+final as (
+
+    select
+        fingerprints.contact_id,
+        contact_numbers.contact_number
+    from fingerprints
+    left join {{ ref('int_contact_numbers') }} as contact_numbers
+        on fingerprints.contact_id = contact_numbers.contact_id
+
+)
+
+{%- endif %}
+
+select * from final

@@ -1,0 +1,100 @@
+{{ config(materialized='table') }}
+
+{#- This run: its mode and what it recomputes. Incremental when the outputs of an earlier run
+    exist and --full-refresh is not given (macro incremental_scoring). An incremental run still
+    recomputes every contact (recompute_all_reason) when the previous run did not complete, when
+    the code or the configuration changed since it, or when as_of moved back before it; it then
+    also reloads every raw event. Otherwise it reloads the raw events of the lookback window:
+    occurred_at from the previous as_of minus var event_lookback_days on. One row. -#}
+
+{%- set previous_started = this if incremental_scoring() else none %}
+{%- set completed_runs = model_relation('fct_scoring_runs') if incremental_scoring() else none %}
+
+with
+
+{% if incremental_scoring() -%}
+
+previous_completed as (
+
+    select
+        invocation_id,
+        as_of,
+        code_version
+    from {{ completed_runs }}
+    order by started_at desc
+    limit 1
+
+),
+
+previous_started as (
+
+    select invocation_id from {{ previous_started }}
+
+),
+
+{% endif -%}
+
+this_run as (
+
+    select
+        '{{ invocation_id }}' as invocation_id,
+        {{ as_of_timestamp() }} as as_of,
+        '{{ scoring_code_version() }}' as code_version
+
+),
+
+checked as (
+
+    {% if incremental_scoring() -%}
+        select
+            this_run.*,
+            'incremental' as run_mode,
+            previous_completed.as_of as previous_as_of,
+            case
+                when previous_completed.invocation_id is null
+                    then 'no completed run before'
+                when previous_started.invocation_id is distinct from previous_completed.invocation_id
+                    then 'the previous run did not complete'
+                when previous_completed.code_version <> this_run.code_version
+                    then 'models or configuration changed since the previous run'
+                when this_run.as_of < previous_completed.as_of
+                    then 'as_of is earlier than the previous run''s'
+            end as recompute_all_reason
+        from this_run
+        left join previous_completed
+            on true
+        left join previous_started
+            on true
+    {%- else -%}
+        select
+            this_run.*,
+            'full' as run_mode,
+            cast(null as {{ dbt.type_timestamp() }}) as previous_as_of,
+            'full build' as recompute_all_reason
+        from this_run
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        invocation_id,
+        run_mode,
+        as_of,
+        previous_as_of,
+        code_version,
+        recompute_all_reason,
+        recompute_all_reason is not null as is_recompute_all,
+        -- stored events from this time on are reloaded from the raw files (null: none, a full
+        -- build reads them all anyway)
+        case
+            when run_mode = 'full' then cast(null as {{ dbt.type_timestamp() }})
+            when recompute_all_reason is not null then cast('0001-01-01' as {{ dbt.type_timestamp() }})
+            else {{ dbt.dateadd('day', '-' ~ var('event_lookback_days'), 'previous_as_of') }}
+        end as events_reloaded_from
+    from checked
+
+)
+
+select * from final

@@ -1,0 +1,117 @@
+{{ config(materialized='view') }}
+
+{#- The raw events this run loads into int_events_validated, with their resolved contact and, for
+    rejected rows, the reason (every raw event in a full build; in an incremental run, those
+    int_events_resolved picks). Of a duplicated id a fully valid copy is kept
+    first, then the earliest. Only the few duplicated ids are ranked: a window over all events
+    would sort every row. Raw identity columns are kept for rejected rows only.
+    One row per raw event row loaded. -#}
+
+-- int_events_resolved is referenced directly, not through an import CTE: a CTE read twice is
+-- materialised whole by DuckDB, while two reads of the view stream (the second one only for the
+-- few duplicated ids).
+
+with
+
+duplicated_ids as (
+
+    select * from {{ ref('int_event_ids_duplicated') }}
+
+),
+
+unique_events as (
+
+    select
+        resolved_events.*,
+        1 as copy_number
+    from {{ ref('int_events_resolved') }} as resolved_events
+    left join duplicated_ids
+        on resolved_events.event_id = duplicated_ids.event_id
+    where duplicated_ids.event_id is null
+
+),
+
+duplicated_events as (
+
+    select
+        resolved_events.*,
+        row_number() over (
+            partition by resolved_events.event_id
+            order by
+                case when resolved_events.problem is null then 0 else 1 end,
+                resolved_events.occurred_at asc nulls last,
+                resolved_events.event_type asc,
+                resolved_events.contact_id_raw asc,
+                resolved_events.email asc,
+                resolved_events.url asc,
+                -- the remaining columns, so copies that differ only there (e.g. the timestamp's
+                -- text format) are ranked the same way on every build
+                resolved_events.occurred_at_raw asc,
+                resolved_events.session_id asc,
+                resolved_events.form_id asc,
+                resolved_events.campaign_id asc,
+                resolved_events.content_id asc,
+                resolved_events.source_system asc,
+                resolved_events.properties asc,
+                resolved_events.first_name asc,
+                resolved_events.last_name asc,
+                resolved_events.company_name asc
+        ) as copy_number
+    from {{ ref('int_events_resolved') }} as resolved_events
+    inner join duplicated_ids
+        on resolved_events.event_id = duplicated_ids.event_id
+
+),
+
+all_events as (
+
+    select * from unique_events
+    union all
+    select * from duplicated_events
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when problem is not null then problem
+            when copy_number > 1 then 'duplicate_id: event_id'
+        end as reject_reason
+    from all_events
+
+),
+
+final as (
+
+    select
+        event_id,
+        contact_id,
+        -- int_contacts_accepted.contact_number of the contact, for integer window keys
+        contact_number,
+        match_method,
+        event_type,
+        channel,
+        coalesce(is_activity, false) as is_activity,
+        coalesce(is_conversion, false) as is_conversion,
+        occurred_at,
+        url,
+        form_id,
+        campaign_id,
+        content_id,
+        source_system,
+        properties,
+        case when reject_reason is not null then session_id end as session_id,
+        case when reject_reason is not null then contact_id_raw end as contact_id_raw,
+        case when reject_reason is not null then email end as email,
+        case when reject_reason is not null then first_name end as first_name,
+        case when reject_reason is not null then last_name end as last_name,
+        case when reject_reason is not null then company_name end as company_name,
+        case when reject_reason is not null then occurred_at_raw end as occurred_at_raw,
+        reject_reason
+    from classified
+
+)
+
+select * from final
