@@ -127,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-on-stale", action="store_true")
     parser.add_argument("--skip-export", action="store_true", help="no alert export")
     parser.add_argument("--skip-gate", action="store_true", help="no raw-input gate")
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every contact and reload every raw event (default: an incremental run "
+        "once a build exists; README 'Incremental runs')",
+    )
     args = parser.parse_args(argv)
 
     args.database = args.database.resolve()
@@ -157,6 +163,8 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
     raw_path = Path(args.raw_data_path or "data/raw")
     config_dir = args.project_dir / env.get("LEAD_SCORING_CONFIG_DIR", "seeds")
     build = [str(Path(python).with_name("dbt")), "build", "--project-dir", str(args.project_dir)]
+    if args.full_refresh:
+        build.append("--full-refresh")
     steps = [
         (
             "gate",

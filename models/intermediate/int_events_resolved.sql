@@ -6,40 +6,16 @@
     incremental run resolves only the raw events it reloads. -#}
 
 -- depends_on: {{ ref('int_scoring_run') }}
--- depends_on: {{ ref('int_contact_identities_changed') }}
+-- depends_on: {{ ref('int_event_ids_to_reload') }}
 
 with
-
-{%- if incremental_scoring() %}
-
-changed_identities as (
-
-    select * from {{ ref('int_contact_identities_changed') }}
-
-),
-
--- the events an incremental run reloads: those of the lookback window or without a usable
--- timestamp, and those carrying an identity (contact id, email, name + company) of a contact
--- that changed, as they may now resolve to another contact
-events_to_reload as (
-
-    select distinct events.event_id
-    from {{ ref('stg_events__events') }} as events
-    where {{ is_in_event_reload('events.occurred_at') }}
-        or events.contact_id_raw in (select contact_id from changed_identities)
-        or events.email in (select email from changed_identities)
-        or events.name_key in (select name_key from changed_identities)
-
-),
-
-{%- endif %}
 
 events as (
 
     select * from {{ ref('stg_events__events') }}
     {%- if incremental_scoring() %}
     -- an incremental run loads every copy of the event ids it reloads
-    where event_id in (select event_id from events_to_reload)
+    where event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
         or (event_id is null and {{ is_in_event_reload() }})
     {%- endif %}
 

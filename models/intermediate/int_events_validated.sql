@@ -6,8 +6,9 @@
     lookback window, undated rows, events of contacts whose identity changed) and keeps the rest.
     One row per raw event row. -#}
 
--- int_contacts_to_score compares the stored events with the reloaded ones before they are replaced
--- depends_on: {{ ref('int_contacts_to_score') }}
+-- int_events_replaced keeps the stored events this run replaces, for int_contacts_to_score
+-- depends_on: {{ ref('int_events_replaced') }}
+-- depends_on: {{ ref('int_event_ids_to_reload') }}
 -- depends_on: {{ ref('int_scoring_run') }}
 
 select * from {{ ref('int_events_to_load') }}

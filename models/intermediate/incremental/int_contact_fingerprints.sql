@@ -13,6 +13,16 @@ contacts as (
 
 ),
 
+contact_rows as (
+
+    select
+        contacts.contact_id,
+        {{ fingerprint_of_rows('contacts') }} as fingerprint
+    from contacts
+    group by 1
+
+),
+
 properties as (
 
     select
@@ -54,20 +64,20 @@ final as (
         contacts.name_key,
         contacts.created_at,
         {{ dbt.hash(dbt.concat([
-            fingerprint_of_rows('contacts'),
+            "contact_rows.fingerprint",
             "'|'", "coalesce(properties.fingerprint, '')",
             "'|'", "coalesce(feedback.fingerprint, '')",
             "'|'", "coalesce(deals.fingerprint, '')",
         ])) }} as fingerprint
     from contacts
+    inner join contact_rows
+        on contacts.contact_id = contact_rows.contact_id
     left join properties
         on contacts.contact_id = properties.contact_id
     left join feedback
         on contacts.contact_id = feedback.contact_id
     left join deals
         on contacts.contact_id = deals.contact_id
-    group by contacts.contact_id, contacts.email, contacts.name_key, contacts.created_at,
-        properties.fingerprint, feedback.fingerprint, deals.fingerprint
 
 )
 

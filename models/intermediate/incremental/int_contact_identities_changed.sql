@@ -31,7 +31,7 @@ previous_identities as (
 
 ),
 
-changed as (
+identities_changed as (
 
     select * from (
         select * from current_identities
@@ -49,25 +49,21 @@ changed as (
 
 ),
 
-{%- else %}
-
-changed as (
-
-    select
-        contact_id,
-        email,
-        name_key,
-        created_at
-    from {{ ref('int_contact_fingerprints') }}
-    where false
-
-),
-
-{%- endif %}
+{% endif -%}
 
 final as (
 
-    select * from changed
+    {% if incremental_scoring() -%}
+        select * from identities_changed
+    {%- else -%}
+        select
+            contact_id,
+            email,
+            name_key,
+            created_at
+        from {{ ref('int_contact_fingerprints') }}
+        where false
+    {%- endif %}
 
 )
 

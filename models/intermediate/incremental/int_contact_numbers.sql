@@ -26,7 +26,7 @@ new_contact_ids as (
 
 ),
 
-final as (
+new_contact_numbers as (
 
     select
         contact_id,
@@ -36,17 +36,19 @@ final as (
 
 )
 
-{%- else -%}
+{% endif -%}
 
 final as (
 
-    select
-        contact_id,
-        row_number() over (order by contact_id) as contact_number
-    from contact_ids
+    {% if is_incremental() -%}
+        select * from new_contact_numbers
+    {%- else -%}
+        select
+            contact_id,
+            row_number() over (order by contact_id) as contact_number
+        from contact_ids
+    {%- endif %}
 
 )
-
-{%- endif %}
 
 select * from final

@@ -14,7 +14,9 @@
 
 -- refs of the incremental branch:
 -- depends_on: {{ ref('int_scoring_run') }}
--- depends_on: {{ ref('int_events_to_load') }}
+-- depends_on: {{ ref('int_events_replaced') }}
+-- depends_on: {{ ref('int_event_ids_to_reload') }}
+-- depends_on: {{ ref('int_events_validated') }}
 -- depends_on: {{ ref('int_sales_feedback_validated') }}
 -- depends_on: {{ ref('int_deals_validated') }}
 -- depends_on: {{ ref('stg_config__scoring_inactivity') }}
@@ -43,15 +45,25 @@ previous_fingerprints as (
 
 ),
 
-loaded_events as (
+-- the stored events the event store replaced in this run, and what replaced them
+replaced_events as (
 
-    select * from {{ ref('int_events_to_load') }}
+    select * from {{ ref('int_events_replaced') }}
 
 ),
 
 stored_events as (
 
-    select * from {{ model_relation('int_events_validated') }}
+    select * from {{ ref('int_events_validated') }}
+
+),
+
+reloaded_events as (
+
+    select stored_events.*
+    from stored_events
+    where {{ is_in_event_reload('stored_events.occurred_at') }}
+        or stored_events.event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
 
 ),
 
@@ -87,9 +99,13 @@ inactivity_days as (
 
 ),
 
+-- the event types whose events count for an event_count rule with a window ('*': every
+-- is_activity type)
 count_windows as (
 
-    select distinct window_days
+    select distinct
+        field,
+        window_days
     from {{ ref('stg_config__scoring_rules') }}
     where kind = 'event_count'
         and window_days is not null
@@ -150,29 +166,20 @@ inputs_changed as (
 
 ),
 
-stored_events_reloaded as (
-
-    select stored_events.*
-    from stored_events
-    where {{ is_in_event_reload('stored_events.occurred_at') }}
-        or stored_events.event_id in (select event_id from loaded_events)
-
-),
-
 events_changed as (
 
     select contact_id from (
-        select * from stored_events_reloaded
+        select * from replaced_events
         except all
-        select * from loaded_events
+        select * from reloaded_events
     ) as removed
 
     union
 
     select contact_id from (
-        select * from loaded_events
+        select * from reloaded_events
         except all
-        select * from stored_events_reloaded
+        select * from replaced_events
     ) as added
 
 ),
@@ -230,7 +237,9 @@ scheduled_changes as (
         on stored_spans.decay_percent = decay_steps.decay_percent
         and stored_spans.decay_period_days = decay_steps.decay_period_days
     cross join period
-    where stored_spans.occurred_at
+    -- still counting at the previous as_of (a stopped event decays no more)
+    where (stored_spans.stops_counting_at is null or stored_spans.stops_counting_at > period.starts_after)
+        and stored_spans.occurred_at
         > {{ dbt.dateadd('day', '-decay_steps.decay_step * decay_steps.decay_period_days', 'period.starts_after') }}
         and stored_spans.occurred_at
         <= {{ dbt.dateadd('day', '-decay_steps.decay_step * decay_steps.decay_period_days', 'period.ends_at') }}
@@ -239,7 +248,9 @@ scheduled_changes as (
 
     select stored_events.contact_id
     from stored_events
-    cross join count_windows
+    inner join count_windows
+        on stored_events.event_type = count_windows.field
+        or (count_windows.field = '*' and stored_events.is_activity)
     cross join period
     where stored_events.reject_reason is null
         and stored_events.occurred_at
@@ -262,7 +273,7 @@ scheduled_changes as (
 
 ),
 
-to_score as (
+changed_contacts as (
 
     select contact_id from recompute_all
     union
@@ -273,6 +284,18 @@ to_score as (
     select contact_id from started_to_exist
     union
     select contact_id from scheduled_changes
+
+),
+
+{% endif -%}
+
+to_score as (
+
+    {% if incremental_scoring() -%}
+        select contact_id from changed_contacts
+    {%- else -%}
+        select contact_id from fingerprints
+    {%- endif %}
 
 ),
 
@@ -287,20 +310,5 @@ final as (
     where to_score.contact_id is not null
 
 )
-
-{%- else %}
-
-final as (
-
-    select
-        fingerprints.contact_id,
-        contact_numbers.contact_number
-    from fingerprints
-    left join {{ ref('int_contact_numbers') }} as contact_numbers
-        on fingerprints.contact_id = contact_numbers.contact_id
-
-)
-
-{%- endif %}
 
 select * from final

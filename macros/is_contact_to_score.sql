@@ -1,0 +1,9 @@
+{#- A filter for the import CTEs of per-contact models: only the contacts this run recomputes
+    (every contact in a full run). -#}
+{% macro is_contact_to_score(contact_column='contact_id', key='contact_id') -%}
+    {%- if incremental_scoring() -%}
+        {{ contact_column }} in (select {{ key }} from {{ ref('int_contacts_to_score') }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,28 @@
+{{ config(materialized='table') }}
+
+{#- The stored events an incremental run replaces, as the previous run left them: those of the
+    reloaded ids, and the undated ones or those of the lookback window (which may be gone from
+    the raw files). int_contacts_to_score compares them with what replaced them. Empty in a full
+    build. One row per stored event row replaced. -#}
+
+-- depends_on: {{ ref('int_scoring_run') }}
+-- depends_on: {{ ref('int_event_ids_to_reload') }}
+
+with
+
+final as (
+
+    {% if incremental_scoring() -%}
+        select stored_events.*
+        from {{ model_relation('int_events_validated') }} as stored_events
+        where {{ is_in_event_reload('stored_events.occurred_at') }}
+            or stored_events.event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
+    {%- else -%}
+        select *
+        from {{ ref('int_events_to_load') }}
+        where false
+    {%- endif %}
+
+)
+
+select * from final
