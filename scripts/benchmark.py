@@ -8,6 +8,13 @@ two reference queries so the distance to the engine's limit is visible:
   scores of the lifecycle model computed by one `select` over them;
 - "scan floor": reading the raw events once and counting them per contact.
 Results are printed as a Markdown table and written to --out-dir/benchmark.json.
+
+With --incremental it measures an incremental day instead, on the same generated data: a full
+`dbt build --full-refresh` on the raw files as exported at the end of the day before END_DATE
+(scripts/slice_raw_by_day.py, as_of the end of that day), then END_DATE's export into the same
+folder and an incremental `dbt build` (as_of the end of END_DATE). It reports both wall times
+and peak memory, their ratio and, when the run log table exists, the contacts the incremental run
+recomputed; written to --out-dir/benchmark_incremental.json. The "tiny" scale checks the script.
 """
 
 from __future__ import annotations
@@ -20,15 +27,19 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+from slice_raw_by_day import slice_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SCALES = {"100k": (100_000, 20), "1m": (1_000_000, 20)}
+SCALES = {"tiny": (2_000, 20), "100k": (100_000, 20), "1m": (1_000_000, 20)}
 AS_OF = "2026-11-01 00:00:00"
 END_DATE = "2026-10-31"
+# the run log of incremental runs (one row per completed run); the first that exists is read
+RUN_LOG_TABLES = ("scoring_runs", "fct_scoring_runs")
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
@@ -133,30 +144,34 @@ def slowest_models(run_results_path: Path, top: int = 8) -> list[list]:
     return sorted(timed, key=lambda item: -item[1])[:top]
 
 
+def generate_data(raw_dir: Path, contacts: int, events_per_contact: int, reuse_data: bool) -> dict:
+    """Generate the raw data of a scale (or reuse it); seconds and MB, None when reused."""
+    if reuse_data and (raw_dir / "events.parquet").exists():
+        return {"seconds": None, "peak_rss_mb": None}
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    return measure(
+        [
+            str(BIN / "python"),
+            "scripts/generate_demo_data.py",
+            "--contacts",
+            str(contacts),
+            "--events-per-contact",
+            str(events_per_contact),
+            "--end-date",
+            END_DATE,
+            "--out",
+            str(raw_dir),
+        ]
+    )
+
+
 def run_scale(
     name: str, contacts: int, events_per_contact: int, out_dir: Path, reuse_data: bool = False
 ) -> dict:
     raw_dir = out_dir / f"raw_{name}"
     db_path = out_dir / f"bench_{name}.duckdb"
     db_path.unlink(missing_ok=True)
-    if reuse_data and (raw_dir / "events.parquet").exists():
-        generate = {"seconds": None, "peak_rss_mb": None}
-    else:
-        shutil.rmtree(raw_dir, ignore_errors=True)
-        generate = measure(
-            [
-                str(BIN / "python"),
-                "scripts/generate_demo_data.py",
-                "--contacts",
-                str(contacts),
-                "--events-per-contact",
-                str(events_per_contact),
-                "--end-date",
-                END_DATE,
-                "--out",
-                str(raw_dir),
-            ]
-        )
+    generate = generate_data(raw_dir, contacts, events_per_contact, reuse_data)
     events = duckdb.sql(
         f"select count(*) from read_parquet('{raw_dir}/events*.parquet')"
     ).fetchall()[0][0]
@@ -175,6 +190,66 @@ def run_scale(
         "dbt_run": run,
         "slowest_models_in_run": slowest,
         **references,
+        "duckdb_file_mb": round(db_path.stat().st_size / 2**20),
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def last_run_logged(db_path: Path) -> dict | None:
+    """The latest row of the run log (run_mode, contacts_recomputed, ...), None without one."""
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        present = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
+        }
+        for table in RUN_LOG_TABLES:
+            if table in present:
+                cursor = connection.execute(f"select * from main.{table} order by as_of desc")
+                names = [column[0] for column in cursor.description]
+                row = cursor.fetchone()
+                return dict(zip(names, row, strict=True)) if row else None
+    return None
+
+
+def run_incremental_scale(
+    name: str, contacts: int, events_per_contact: int, out_dir: Path, reuse_data: bool = False
+) -> dict:
+    """Full build on the export of the day before END_DATE, then an incremental day."""
+    raw_dir = out_dir / f"raw_{name}"
+    daily_dir = out_dir / f"raw_{name}_daily"  # the export folder, updated in place
+    db_path = out_dir / f"bench_{name}_incremental.duckdb"
+    db_path.unlink(missing_ok=True)
+    generate = generate_data(raw_dir, contacts, events_per_contact, reuse_data)
+    last_day = date.fromisoformat(END_DATE)
+    env = {"DBT_PROFILES_DIR": str(ROOT), "LEAD_SCORING_DUCKDB_PATH": str(db_path)}
+    measured = {}
+    for step, day, flags in (
+        ("full_build", last_day - timedelta(days=1), ["--full-refresh"]),
+        ("incremental_build", last_day, []),
+    ):
+        started = time.perf_counter()
+        rows = slice_raw(raw_dir, daily_dir, day, end_day=last_day)
+        measured[f"{step}_slice_seconds"] = round(time.perf_counter() - started, 1)
+        measured[f"{step}_raw_events"] = rows["events"]
+        dbt_vars = json.dumps({"raw_data_path": str(daily_dir), "as_of": f"{day} 23:59:59"})
+        measured[step] = measure([str(BIN / "dbt"), "build", *flags, "--vars", dbt_vars], env)
+        if step == "incremental_build":
+            measured["slowest_models"] = slowest_models(ROOT / "target" / "run_results.json")
+    logged = last_run_logged(db_path)
+    full, incremental = measured["full_build"], measured["incremental_build"]
+    result = {
+        "scale": name,
+        "contacts": contacts,
+        "generate": generate,
+        **measured,
+        "incremental_to_full": round(incremental["seconds"] / full["seconds"], 3),
+        "run_mode": logged.get("run_mode") if logged else None,
+        "contacts_recomputed": logged.get("contacts_recomputed") if logged else None,
+        "contacts_total": logged.get("contacts_total") if logged else None,
+        "recompute_all_reason": logged.get("recompute_all_reason") if logged else None,
         "duckdb_file_mb": round(db_path.stat().st_size / 2**20),
     }
     print(json.dumps(result), flush=True)
@@ -210,6 +285,37 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def markdown_incremental(results: list[dict]) -> str:
+    lines = [
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}; full build as of the end of the day before {END_DATE}, "
+        f"then an incremental day (as of {END_DATE} 23:59:59).",
+        "",
+        "| scale | raw events (day before → last day) | full `dbt build` | incremental `dbt build` "
+        "| incremental / full | contacts recomputed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        recomputed = (
+            "(no run log)"
+            if r["contacts_recomputed"] is None
+            else f"{r['contacts_recomputed']:,} of {r['contacts_total']:,} ({r['run_mode']}"
+            + (f": {r['recompute_all_reason']})" if r["recompute_all_reason"] else ")")
+        )
+        lines.append(
+            f"| {r['contacts']:,} contacts "
+            f"| {r['full_build_raw_events']:,} → {r['incremental_build_raw_events']:,} "
+            f"| {timing(r['full_build'])} | {timing(r['incremental_build'])} "
+            f"| {r['incremental_to_full']:.2f} | {recomputed} |"
+        )
+    for r in results:
+        slowest = ", ".join(f"{model} {seconds} s" for model, seconds in r["slowest_models"])
+        lines.append(
+            f"\nSlowest models of the incremental build at {r['contacts']:,} contacts: {slowest}."
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", choices=sorted(SCALES), default=["100k", "1m"])
@@ -218,9 +324,27 @@ def main() -> None:
     parser.add_argument(
         "--reuse-data", action="store_true", help="reuse raw data kept by an earlier --keep run"
     )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help=f"a full build on the day before {END_DATE}, then one incremental day instead",
+    )
     args = parser.parse_args()
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
+    if args.incremental:
+        results = [
+            run_incremental_scale(scale, *SCALES[scale], args.out_dir, args.reuse_data)
+            for scale in args.scales
+        ]
+        (args.out_dir / "benchmark_incremental.json").write_text(json.dumps(results, indent=2))
+        print(markdown_incremental(results))
+        if not args.keep:
+            for scale in args.scales:
+                shutil.rmtree(args.out_dir / f"raw_{scale}", ignore_errors=True)
+                shutil.rmtree(args.out_dir / f"raw_{scale}_daily", ignore_errors=True)
+                (args.out_dir / f"bench_{scale}_incremental.duckdb").unlink(missing_ok=True)
+        return
     results = [
         run_scale(scale, *SCALES[scale], args.out_dir, args.reuse_data) for scale in args.scales
     ]

@@ -34,7 +34,7 @@ new_contact_numbers as (
         + row_number() over (order by contact_id) as contact_number
     from new_contact_ids
 
-)
+),
 
 {% endif -%}
 
