@@ -39,7 +39,7 @@ SCALES = {"tiny": (2_000, 20), "100k": (100_000, 20), "1m": (1_000_000, 20)}
 AS_OF = "2026-11-01 00:00:00"
 END_DATE = "2026-10-31"
 # the run log of incremental runs (one row per completed run); the first that exists is read
-RUN_LOG_TABLES = ("scoring_runs", "fct_scoring_runs")
+RUN_LOG_TABLE = "fct_scoring_runs"
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
@@ -205,12 +205,11 @@ def last_run_logged(db_path: Path) -> dict | None:
                 "select table_name from duckdb_tables() where schema_name = 'main'"
             ).fetchall()
         }
-        for table in RUN_LOG_TABLES:
-            if table in present:
-                cursor = connection.execute(f"select * from main.{table} order by as_of desc")
-                names = [column[0] for column in cursor.description]
-                row = cursor.fetchone()
-                return dict(zip(names, row, strict=True)) if row else None
+        if RUN_LOG_TABLE in present:
+            cursor = connection.execute(f"select * from main.{RUN_LOG_TABLE} order by as_of desc")
+            names = [column[0] for column in cursor.description]
+            row = cursor.fetchone()
+            return dict(zip(names, row, strict=True)) if row else None
     return None
 
 

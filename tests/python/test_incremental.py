@@ -35,7 +35,7 @@ LOOKBACK_DAYS = 3  # var event_lookback_days, the default, passed explicitly
 MART_PREFIXES = ("dim_", "fct_", "rpt_", "quarantine_")
 # The log of completed runs: one row per run by design, so never compared between projects.
 # Every assertion about it is in test_run_log_records_every_run.
-RUN_LOG_TABLES = ("scoring_runs", "fct_scoring_runs")
+RUN_LOG_TABLE = "fct_scoring_runs"
 MAX_EXAMPLES = 3
 
 
@@ -106,9 +106,7 @@ def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> set[str
         "where table_catalog = ? and table_schema = 'main'",
         [database],
     ).fetchall()
-    return {
-        name for (name,) in names if name.startswith(MART_PREFIXES) and name not in RUN_LOG_TABLES
-    }
+    return {name for (name,) in names if name.startswith(MART_PREFIXES) and name != RUN_LOG_TABLE}
 
 
 def mart_differences(left: DbtProject, right: DbtProject) -> list[str]:
@@ -259,18 +257,12 @@ def test_day_by_day_incremental_runs_equal_a_full_build(
     assert not problems, "\n".join(problems)
 
 
-def run_log(project: DbtProject) -> list[dict] | None:
-    """The rows of the run log in run order, None while the project has none."""
-    for table in RUN_LOG_TABLES:
-        if project.query(
-            f"select count(*) from duckdb_tables() where schema_name = 'main' "
-            f"and table_name = '{table}'"
-        )[0][0]:
-            return project.query_dict(
-                "select run_mode, as_of, contacts_recomputed, contacts_total "
-                f"from main.{table} order by as_of"
-            )
-    return None
+def run_log(project: DbtProject) -> list[dict]:
+    """The rows of the run log in run order."""
+    return project.query_dict(
+        "select run_mode, as_of, contacts_recomputed, contacts_total "
+        f"from main.{RUN_LOG_TABLE} order by as_of"
+    )
 
 
 def test_run_log_records_every_run(
@@ -279,8 +271,6 @@ def test_run_log_records_every_run(
     """Only place that reads the run log: one row per completed run, full then incremental."""
     daily, full, days = day_by_day
     runs = run_log(daily)
-    if runs is None:
-        pytest.skip(f"no run log table ({' / '.join(RUN_LOG_TABLES)}) yet")
     assert [r["run_mode"] for r in runs] == ["full"] + ["incremental"] * (len(days) - 1)
     assert [str(r["as_of"])[:19] for r in runs] == [end_of(day) for day in days]
     assert all(r["contacts_recomputed"] <= r["contacts_total"] for r in runs), runs
