@@ -4,9 +4,8 @@
     {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set temp_relation = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ target_relation }}
-    where {{ is_in_event_reload() }}
-        or event_id in (select event_id from {{ ref('int_event_ids_to_reload') }});
+    delete from {{ target_relation }} as stored_events
+    where {{ is_stored_event_reloaded('stored_events') }};
 
     insert into {{ target_relation }} ({{ columns }})
     select {{ columns }} from {{ temp_relation }}

@@ -62,8 +62,7 @@ reloaded_events as (
 
     select stored_events.*
     from stored_events
-    where {{ is_in_event_reload('stored_events.occurred_at') }}
-        or stored_events.event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
+    where {{ is_stored_event_reloaded('stored_events') }}
 
 ),
 
@@ -166,20 +165,26 @@ inputs_changed as (
 
 ),
 
+-- accepted events only (scores never read rejected ones), by the columns scoring reads
+{%- set scored_event_columns = [
+    'event_id', 'contact_id', 'contact_number', 'match_method', 'event_type', 'channel',
+    'is_activity', 'is_conversion', 'occurred_at', 'url', 'form_id', 'campaign_id', 'content_id',
+    'source_system', 'properties',
+] | join(', ') %}
 events_changed as (
 
     select contact_id from (
-        select * from replaced_events
+        select {{ scored_event_columns }} from replaced_events where reject_reason is null
         except all
-        select * from reloaded_events
+        select {{ scored_event_columns }} from reloaded_events where reject_reason is null
     ) as removed
 
     union
 
     select contact_id from (
-        select * from reloaded_events
+        select {{ scored_event_columns }} from reloaded_events where reject_reason is null
         except all
-        select * from replaced_events
+        select {{ scored_event_columns }} from replaced_events where reject_reason is null
     ) as added
 
 ),

@@ -4,7 +4,7 @@
     window or without a usable timestamp (int_scoring_run.events_reloaded_from), and those carrying
     the identity (contact id, email, name + company) of a contact that changed, as they may now
     resolve to another contact. Empty in a full build, which loads every event.
-    One row per event id. -#}
+    One row per event id, with whether a raw copy of it lies outside the window. -#}
 
 -- depends_on: {{ ref('int_scoring_run') }}
 -- depends_on: {{ ref('stg_events__events') }}
@@ -20,7 +20,10 @@ changed_identities as (
 final as (
 
     {% if incremental_scoring() -%}
-        select distinct events.event_id
+        select
+            events.event_id,
+            -- a stored copy outside the window is found by its id (macro is_stored_event_reloaded)
+            {{ dbt.bool_or('not ' ~ is_in_event_reload('events.occurred_at')) }} as has_copy_outside_window
         from {{ ref('stg_events__events') }} as events
         where events.event_id is not null
             and (
@@ -29,8 +32,11 @@ final as (
                 or events.email in (select email from changed_identities)
                 or events.name_key in (select name_key from changed_identities)
             )
+        group by 1
     {%- else -%}
-        select cast(null as {{ dbt.type_string() }}) as event_id
+        select
+            cast(null as {{ dbt.type_string() }}) as event_id,
+            false as has_copy_outside_window
         from changed_identities
         where false
     {%- endif %}

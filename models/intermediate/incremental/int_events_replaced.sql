@@ -15,8 +15,7 @@ final as (
     {% if incremental_scoring() -%}
         select stored_events.*
         from {{ model_relation('int_events_validated') }} as stored_events
-        where {{ is_in_event_reload('stored_events.occurred_at') }}
-            or stored_events.event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
+        where {{ is_stored_event_reloaded('stored_events') }}
     {%- else -%}
         select *
         from {{ ref('int_events_to_load') }}
