@@ -5,6 +5,7 @@
     {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set temp_relation = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- do assert_contacts_to_score_current() -%}
     {%- set key = config.get('contact_key', 'contact_id') %}
     delete from {{ target_relation }}
     where {{ key }} in (select {{ key }} from {{ ref('int_contacts_to_score') }});

@@ -4,6 +4,7 @@
     {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set temp_relation = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- do assert_contacts_to_score_current() -%}
     delete from {{ target_relation }} as stored_events
     where {{ is_stored_event_reloaded('stored_events') }};
 

@@ -2,6 +2,9 @@
     incremental run needs every one of them already built. -#}
 {% macro incremental_scoring_models() %}
     {%- set names = [] -%}
+    {%- if not execute -%}
+        {{ return(names) }}
+    {%- endif -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.package_name == 'lead_scoring'
             and node.config.materialized == 'incremental' -%}

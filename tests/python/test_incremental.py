@@ -405,7 +405,7 @@ def test_late_event_inside_the_lookback_is_picked_up(late_arrivals: dict) -> Non
 
 def test_event_later_than_the_lookback_waits_for_a_full_refresh(late_arrivals: dict) -> None:
     """DOCUMENTED BEHAVIOUR, not a wish: an event that arrives more than event_lookback_days
-    after the latest loaded occurred_at is not loaded by incremental runs, only by --full-refresh.
+    before the previous run's as_of is not loaded by incremental runs, only by --full-refresh.
     Change this test if that contract changes."""
     occurred_at = late_arrivals["beyond"]["occurred_at"]
     incremental, reference = late_arrivals["beyond_activity"]
@@ -419,3 +419,60 @@ def test_event_later_than_the_lookback_waits_for_a_full_refresh(late_arrivals: d
     assert not late_arrivals["refreshed_differences"], "\n".join(
         late_arrivals["refreshed_differences"]
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# When an incremental run recomputes everything, and what it refuses
+# ------------------------------------------------------------------------------------------------
+
+
+def last_run(project: DbtProject) -> dict:
+    return project.query_dict(
+        "select run_mode, recompute_all_reason, contacts_recomputed, contacts_total "
+        f"from main.{RUN_LOG_TABLE} order by started_at desc limit 1"
+    )[0]
+
+
+def test_incremental_run_recomputes_everything_when_it_cannot_trust_the_previous_one(
+    full_raw: Path, tmp_path: Path
+) -> None:
+    project = DbtProject(tmp_path / "safety")
+    export_day(project, full_raw, BASE_DAY)
+    run(project, BASE_DAY, full=True, seeds=True)
+
+    # a per-contact model alone would replace contacts chosen by another run: refused
+    alone = project.dbt("run", "-s", "int_lead_score_timeline", vars={"as_of": end_of(LATE_DAY)})
+    assert alone.returncode != 0
+    assert "must run in the same dbt invocation as int_scoring_run" in alone.output
+
+    # a run that dies before its end (here: every model but the run log) ...
+    export_day(project, full_raw, LATE_DAY)
+    died = project.dbt("run", "--exclude", RUN_LOG_TABLE, vars={"as_of": end_of(LATE_DAY)})
+    assert died.returncode == 0, died.output[-4000:]
+    # ... makes the next one recompute every contact
+    run(project, LATE_DAY)
+    after_crash = last_run(project)
+    assert after_crash["recompute_all_reason"] == "the previous run did not complete"
+    assert after_crash["contacts_recomputed"] == after_crash["contacts_total"]
+
+    # a normal next day recomputes some contacts only
+    run(project, TOO_LATE_DAY)
+    assert last_run(project)["recompute_all_reason"] is None
+
+    # a rule change replays the whole history under the new rule
+    rules = project.root / "seeds" / "scoring_rules.csv"
+    text = rules.read_text()
+    changed = text.replace(",/pricing,,10,3,", ",/pricing,,12,3,")
+    assert changed != text
+    rules.write_text(changed)
+    assert project.dbt("seed", vars={"as_of": end_of(TOO_LATE_DAY)}).returncode == 0
+    run(project, TOO_LATE_DAY + dt.timedelta(days=1))
+    assert last_run(project)["recompute_all_reason"] == (
+        "models or configuration changed since the previous run"
+    )
+
+    # going back in time is a recomputation too
+    run(project, LATE_DAY)
+    back = last_run(project)
+    assert back["recompute_all_reason"] == "as_of is earlier than the previous run's"
+    assert back["contacts_recomputed"] == back["contacts_total"]
