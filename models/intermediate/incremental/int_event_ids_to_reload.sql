@@ -22,16 +22,18 @@ final as (
     {% if incremental_scoring() -%}
         select
             events.event_id,
-            -- a stored copy outside the window is found by its id (macro is_stored_event_reloaded)
+            -- every copy counts, also those outside the window: a stored copy outside it is
+            -- found by its id (macro is_stored_event_reloaded)
             {{ dbt.bool_or('not ' ~ is_in_event_reload('events.occurred_at')) }} as has_copy_outside_window
         from {{ ref('stg_events__events') }} as events
-        where events.event_id is not null
-            and (
-                {{ is_in_event_reload('events.occurred_at') }}
-                or events.contact_id_raw in (select contact_id from changed_identities)
-                or events.email in (select email from changed_identities)
-                or events.name_key in (select name_key from changed_identities)
-            )
+        where events.event_id in (
+            select reloaded.event_id
+            from {{ ref('stg_events__events') }} as reloaded
+            where {{ is_in_event_reload('reloaded.occurred_at') }}
+                or reloaded.contact_id_raw in (select contact_id from changed_identities)
+                or reloaded.email in (select email from changed_identities)
+                or reloaded.name_key in (select name_key from changed_identities)
+        )
         group by 1
     {%- else -%}
         select

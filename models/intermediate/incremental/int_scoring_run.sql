@@ -4,11 +4,15 @@
     exist and --full-refresh is not given (macro incremental_scoring). An incremental run still
     recomputes every contact (recompute_all_reason) when the previous run did not complete, when
     the code or the configuration changed since it, or when as_of moved back before it; it then
-    also reloads every raw event. Otherwise it reloads the raw events of the lookback window:
-    occurred_at from the previous as_of minus var event_lookback_days on. One row. -#}
+    also reloads every raw event. So does a run whose raw events older than the lookback window
+    differ from the stored ones (an event that arrived too late, one removed). Otherwise it
+    reloads the raw events of the lookback window: occurred_at from the previous as_of minus var
+    event_lookback_days on. One row. -#}
 
 {%- set previous_started = this if incremental_scoring() else none %}
 {%- set completed_runs = model_relation('fct_scoring_runs') if incremental_scoring() else none %}
+
+-- depends_on: {{ ref('stg_events__events') }}
 
 with
 
@@ -29,6 +33,43 @@ previous_completed as (
 previous_started as (
 
     select invocation_id from {{ previous_started }}
+
+),
+
+-- the raw events older than the lookback window must be the ones stored: an event that arrives
+-- later than the lookback (or one removed or re-dated in the raw files) would otherwise be
+-- missed, so it makes the run reload everything
+history_starts as (
+
+    select
+        {{ dbt.dateadd('day', '-' ~ var('event_lookback_days'), 'as_of') }} as reloaded_from
+    from previous_completed
+
+),
+
+raw_history as (
+
+    select {{ fingerprint_of_rows('raw_events') }} as fingerprint
+    from (
+        select
+            events.event_id,
+            events.occurred_at
+        from {{ ref('stg_events__events') }} as events
+        where events.occurred_at < (select reloaded_from from history_starts)
+    ) as raw_events
+
+),
+
+stored_history as (
+
+    select {{ fingerprint_of_rows('stored_events') }} as fingerprint
+    from (
+        select
+            events.event_id,
+            events.occurred_at
+        from {{ model_relation('int_events_validated') }} as events
+        where events.occurred_at < (select reloaded_from from history_starts)
+    ) as stored_events
 
 ),
 
@@ -57,6 +98,8 @@ checked as (
                     then 'the previous run did not complete'
                 when previous_completed.code_version <> this_run.code_version
                     then 'models or configuration changed since the previous run'
+                when raw_history.fingerprint is distinct from stored_history.fingerprint
+                    then 'raw events older than the lookback window changed'
                 when this_run.as_of < previous_completed.as_of
                     then 'as_of is earlier than the previous run''s'
             end as recompute_all_reason
@@ -65,6 +108,8 @@ checked as (
             on true
         left join previous_started
             on true
+        cross join raw_history
+        cross join stored_history
     {%- else -%}
         select
             this_run.*,
