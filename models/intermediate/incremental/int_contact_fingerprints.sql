@@ -7,9 +7,20 @@
 
 with
 
+{#- every column but contact_number: a full refresh numbers the contacts anew -#}
+{%- set contact_columns = [] %}
+{%- if execute %}
+    {%- for column in adapter.get_columns_in_relation(ref('int_contacts_accepted')) %}
+        {%- if column.name != 'contact_number' %}
+            {%- do contact_columns.append(adapter.quote(column.name)) %}
+        {%- endif %}
+    {%- endfor %}
+{%- endif %}
+
 contacts as (
 
-    select * exclude (contact_number) from {{ ref('int_contacts_accepted') }}
+    select {{ contact_columns | join(', ') if contact_columns else '*' }}
+    from {{ ref('int_contacts_accepted') }}
 
 ),
 
@@ -23,38 +34,25 @@ contact_rows as (
 
 ),
 
-properties as (
+{#- the accepted rows of each contact-level input, one fingerprint per contact -#}
+{%- set contact_inputs = {
+    'properties': 'int_contact_properties_validated',
+    'feedback': 'int_sales_feedback_validated',
+    'deals': 'int_deals_validated',
+} %}
+{%- for input_name, model_name in contact_inputs.items() %}
+
+{{ input_name }} as (
 
     select
-        properties.contact_id,
-        {{ fingerprint_of_rows('properties') }} as fingerprint
-    from {{ ref('int_contact_properties_validated') }} as properties
-    where properties.reject_reason is null
+        {{ input_name }}.contact_id,
+        {{ fingerprint_of_rows(input_name) }} as fingerprint
+    from {{ ref(model_name) }} as {{ input_name }}
+    where {{ input_name }}.reject_reason is null
     group by 1
 
 ),
-
-feedback as (
-
-    select
-        feedback.contact_id,
-        {{ fingerprint_of_rows('feedback') }} as fingerprint
-    from {{ ref('int_sales_feedback_validated') }} as feedback
-    where feedback.reject_reason is null
-    group by 1
-
-),
-
-deals as (
-
-    select
-        deals.contact_id,
-        {{ fingerprint_of_rows('deals') }} as fingerprint
-    from {{ ref('int_deals_validated') }} as deals
-    where deals.reject_reason is null
-    group by 1
-
-),
+{%- endfor %}
 
 final as (
 

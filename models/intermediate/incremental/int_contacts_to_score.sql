@@ -194,8 +194,7 @@ started_to_exist as (
     select fingerprints.contact_id
     from fingerprints
     cross join period
-    where fingerprints.created_at > period.starts_after
-        and fingerprints.created_at <= period.ends_at
+    where {{ is_in_scoring_period('fingerprints.created_at') }}
 
     union
 
@@ -203,24 +202,22 @@ started_to_exist as (
     from stored_events
     cross join period
     where stored_events.reject_reason is null
-        and stored_events.occurred_at > period.starts_after
-        and stored_events.occurred_at <= period.ends_at
+        and {{ is_in_scoring_period('stored_events.occurred_at') }}
 
     union
 
     select feedback.contact_id
     from feedback
     cross join period
-    where feedback.created_at > period.starts_after
-        and feedback.created_at <= period.ends_at
+    where {{ is_in_scoring_period('feedback.created_at') }}
 
     union
 
     select deals.contact_id
     from deals
     cross join period
-    where (deals.created_at > period.starts_after and deals.created_at <= period.ends_at)
-        or (deals.closed_at > period.starts_after and deals.closed_at <= period.ends_at)
+    where {{ is_in_scoring_period('deals.created_at') }}
+        or {{ is_in_scoring_period('deals.closed_at') }}
 
 ),
 
@@ -231,8 +228,7 @@ scheduled_changes as (
     select stored_spans.contact_id
     from stored_spans
     cross join period
-    where stored_spans.stops_counting_at > period.starts_after
-        and stored_spans.stops_counting_at <= period.ends_at
+    where {{ is_in_scoring_period('stored_spans.stops_counting_at') }}
 
     union
 
@@ -244,10 +240,9 @@ scheduled_changes as (
     cross join period
     -- still counting at the previous as_of (a stopped event decays no more)
     where (stored_spans.stops_counting_at is null or stored_spans.stops_counting_at > period.starts_after)
-        and stored_spans.occurred_at
-        > {{ dbt.dateadd('day', '-decay_steps.decay_step * decay_steps.decay_period_days', 'period.starts_after') }}
-        and stored_spans.occurred_at
-        <= {{ dbt.dateadd('day', '-decay_steps.decay_step * decay_steps.decay_period_days', 'period.ends_at') }}
+        and {{ is_in_scoring_period(
+            'stored_spans.occurred_at', 'decay_steps.decay_step * decay_steps.decay_period_days'
+        ) }}
 
     union
 
@@ -258,10 +253,7 @@ scheduled_changes as (
         or (count_windows.field = '*' and stored_events.is_activity)
     cross join period
     where stored_events.reject_reason is null
-        and stored_events.occurred_at
-        > {{ dbt.dateadd('day', '-count_windows.window_days', 'period.starts_after') }}
-        and stored_events.occurred_at
-        <= {{ dbt.dateadd('day', '-count_windows.window_days', 'period.ends_at') }}
+        and {{ is_in_scoring_period('stored_events.occurred_at', 'count_windows.window_days') }}
 
     union
 
@@ -271,10 +263,9 @@ scheduled_changes as (
         on fingerprints.contact_id = last_activity.contact_id
     cross join inactivity_days
     cross join period
-    where coalesce(last_activity.last_activity_at, fingerprints.created_at)
-        > {{ dbt.dateadd('day', '-inactivity_days.days_inactive', 'period.starts_after') }}
-        and coalesce(last_activity.last_activity_at, fingerprints.created_at)
-        <= {{ dbt.dateadd('day', '-inactivity_days.days_inactive', 'period.ends_at') }}
+    where {{ is_in_scoring_period(
+        'coalesce(last_activity.last_activity_at, fingerprints.created_at)', 'inactivity_days.days_inactive'
+    ) }}
 
 ),
 
