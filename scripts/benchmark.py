@@ -13,7 +13,7 @@ With --incremental it measures an incremental day instead, on the same generated
 `dbt build --full-refresh` on the raw files as exported at the end of the day before END_DATE
 (scripts/slice_raw_by_day.py, as_of the end of that day), then END_DATE's export into the same
 folder and an incremental `dbt build` (as_of the end of END_DATE). It reports both wall times
-and peak memory, their ratio and, when the run log table exists, the contacts the incremental run
+and peak memory, their ratio and, from the run log fct_scoring_runs, the contacts the incremental run
 recomputed; written to --out-dir/benchmark_incremental.json. The "tiny" scale checks the script.
 """
 
@@ -38,7 +38,7 @@ BIN = Path(sys.executable).parent
 SCALES = {"tiny": (2_000, 20), "100k": (100_000, 20), "1m": (1_000_000, 20)}
 AS_OF = "2026-11-01 00:00:00"
 END_DATE = "2026-10-31"
-# the run log of incremental runs (one row per completed run); the first that exists is read
+# the run log of incremental runs (one row per completed run)
 RUN_LOG_TABLE = "fct_scoring_runs"
 
 
