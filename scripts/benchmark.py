@@ -13,8 +13,9 @@ With --incremental it measures an incremental day instead, on the same generated
 `dbt build --full-refresh` on the raw files as exported at the end of the day before END_DATE
 (scripts/slice_raw_by_day.py, as_of the end of that day), then END_DATE's export into the same
 folder and an incremental `dbt build` (as_of the end of END_DATE). It reports both wall times
-and peak memory, their ratio and, from the run log fct_scoring_runs, the contacts the incremental run
-recomputed; written to --out-dir/benchmark_incremental.json. The "tiny" scale checks the script.
+and peak memory, their ratio and, from the run log fct_scoring_runs, the contacts the incremental
+run recomputed; written to --out-dir/benchmark_incremental.json. The "tiny" scale checks the
+script.
 """
 
 from __future__ import annotations
