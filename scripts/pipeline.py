@@ -3,19 +3,21 @@
 Steps, each only after the previous one succeeded:
 0. gate_raw_inputs.py: every raw file checked against the input contract with Great Expectations
    (Data Docs in <log-dir>/raw_input_gate); a broken file stops the run before dbt starts;
-1. `dbt build` (seeds, every model, every data and unit test) into the build database;
-2. freshness: warn when the newest accepted event or contact is older than --stale-after-hours
-   before as_of (inputs stopped arriving); with --fail-on-stale it stops the run instead;
+1. `dbt build` (seeds, every model, every data and unit test) into the build database: an
+   incremental run once a build exists (README "Incremental runs"), in full with --full-refresh;
+2. the build's scoring run (full / incremental, contacts recomputed) into the log; freshness:
+   warn when the newest accepted event or contact is older than --stale-after-hours before as_of
+   (inputs stopped arriving); with --fail-on-stale it stops the run instead;
 3. publish.py: the public marts swapped atomically into the served database BI tools read;
 4. export_alerts.py: the alerts that are new since the previous export, as JSON Lines.
 A failed or killed run leaves the served database at the last good publication; the next run
-rebuilds from the raw files and ends exactly where an uninterrupted run would have.
+recomputes every contact from the raw files and ends exactly where an uninterrupted run would.
 
 Exit codes: 0 done (maybe with freshness warnings), 10 a raw file breaks the input contract,
 20 build or tests failed, 25 inputs stale
 (--fail-on-stale), 30 publish failed, 40 alert export failed, 75 another run holds the lock.
 Every run writes its whole output to <log-dir>/pipeline-<UTC time>.log and one JSON summary line
-to <log-dir>/runs.jsonl.
+(steps, warnings, scoring run) to <log-dir>/runs.jsonl.
 
 Usage: .venv/bin/python scripts/pipeline.py [--raw-data-path data/raw] [--as-of "..."]
        [--database lead_scoring.duckdb] [--served served/lead_scoring.duckdb]
@@ -51,6 +53,7 @@ class Run:
         self.log = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in finish()
         self.steps: list[dict] = []
         self.warnings: list[str] = []
+        self.scoring: dict | None = None  # the build's row of fct_scoring_runs
 
     def say(self, text: str) -> None:
         line = f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} {text}"
@@ -79,6 +82,7 @@ class Run:
             "exit_code": exit_code,
             "steps": self.steps,
             "warnings": self.warnings,
+            "scoring": self.scoring,
             "log": str(self.path),
         }
         self.say(f"== done: exit {exit_code}; log {self.path}")
@@ -86,6 +90,21 @@ class Run:
         with open(self.log_dir / "runs.jsonl", "a", encoding="utf-8") as runs:
             runs.write(json.dumps(summary) + "\n")
         return exit_code
+
+
+def scoring_run(database: Path) -> dict:
+    """The build's row of the run log: full or incremental, contacts recomputed and why all."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        cursor = connection.execute(
+            "select run_mode, cast(as_of as varchar) as as_of, contacts_recomputed, "
+            "contacts_total, recompute_all_reason "
+            "from main.fct_scoring_runs order by started_at desc limit 1"
+        )
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+    finally:
+        connection.close()
 
 
 def stale_inputs(database: Path, stale_after_hours: float) -> list[str]:
@@ -195,6 +214,16 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
         if not enabled:
             continue
         if command is None:  # freshness: read from the build, warn (or stop)
+            run.scoring = scoring_run(args.database)
+            run.say(
+                f"scoring: {run.scoring['run_mode']} run, {run.scoring['contacts_recomputed']:,} "
+                f"of {run.scoring['contacts_total']:,} contacts recomputed"
+                + (
+                    f" ({run.scoring['recompute_all_reason']})"
+                    if run.scoring["recompute_all_reason"]
+                    else ""
+                )
+            )
             for problem in stale_inputs(args.database, args.stale_after_hours):
                 run.warnings.append(problem)
                 run.say(f"WARNING stale input: {problem}")

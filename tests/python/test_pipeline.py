@@ -78,6 +78,8 @@ def test_a_run_builds_publishes_exports_and_logs(done) -> None:
         "export alerts",
     ]
     assert all(step["exit_code"] == 0 for step in runs[-1]["steps"])
+    assert runs[-1]["scoring"]["run_mode"] == "full"  # the first build of this database
+    assert runs[-1]["scoring"]["contacts_recomputed"] == runs[-1]["scoring"]["contacts_total"] > 0
     log = Path(runs[-1]["log"]).read_text()
     assert "Completed successfully" in log and "published" in log and "exported" in log
     assert "events               ok" in log  # the raw-input gate's summary
