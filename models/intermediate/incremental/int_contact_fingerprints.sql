@@ -34,25 +34,41 @@ contact_rows as (
 
 ),
 
-{#- the accepted rows of each contact-level input, one fingerprint per contact -#}
+{#- the accepted rows of each contact-level input, one fingerprint per contact and input -#}
 {%- set contact_inputs = {
     'properties': 'int_contact_properties_validated',
     'feedback': 'int_sales_feedback_validated',
     'deals': 'int_deals_validated',
 } %}
-{%- for input_name, model_name in contact_inputs.items() %}
 
-{{ input_name }} as (
+input_fingerprints as (
+
+    {%- for input_name, model_name in contact_inputs.items() %}
+
+        select
+            '{{ input_name }}' as input_name,
+            {{ input_name }}.contact_id,
+            {{ fingerprint_of_rows(input_name) }} as fingerprint
+        from {{ ref(model_name) }} as {{ input_name }}
+        where {{ input_name }}.reject_reason is null
+        group by 1, 2
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+inputs_by_contact as (
 
     select
-        {{ input_name }}.contact_id,
-        {{ fingerprint_of_rows(input_name) }} as fingerprint
-    from {{ ref(model_name) }} as {{ input_name }}
-    where {{ input_name }}.reject_reason is null
+        contact_id,
+        {{ dbt.listagg("input_name || ':' || fingerprint", "'|'", "order by input_name") }} as fingerprint
+    from input_fingerprints
     group by 1
 
 ),
-{%- endfor %}
 
 final as (
 
@@ -62,20 +78,13 @@ final as (
         contacts.name_key,
         contacts.created_at,
         {{ dbt.hash(dbt.concat([
-            "contact_rows.fingerprint",
-            "'|'", "coalesce(properties.fingerprint, '')",
-            "'|'", "coalesce(feedback.fingerprint, '')",
-            "'|'", "coalesce(deals.fingerprint, '')",
+            "contact_rows.fingerprint", "'|'", "coalesce(inputs_by_contact.fingerprint, '')",
         ])) }} as fingerprint
     from contacts
     inner join contact_rows
         on contacts.contact_id = contact_rows.contact_id
-    left join properties
-        on contacts.contact_id = properties.contact_id
-    left join feedback
-        on contacts.contact_id = feedback.contact_id
-    left join deals
-        on contacts.contact_id = deals.contact_id
+    left join inputs_by_contact
+        on contacts.contact_id = inputs_by_contact.contact_id
 
 )
 
