@@ -273,16 +273,13 @@ def test_day_by_day_incremental_runs_equal_a_full_build(
 def run_log(project: DbtProject) -> list[dict]:
     """The rows of the run log in run order."""
     return project.query_dict(
-        "select run_mode, as_of, contacts_recomputed, contacts_total "
-        f"from main.{RUN_LOG_TABLE} order by as_of"
+        "select run_mode, as_of, recompute_all_reason, contacts_recomputed, contacts_total "
+        f"from main.{RUN_LOG_TABLE} order by started_at"
     )
 
 
 def last_run(project: DbtProject) -> dict:
-    return project.query_dict(
-        "select run_mode, recompute_all_reason, contacts_recomputed, contacts_total "
-        f"from main.{RUN_LOG_TABLE} order by started_at desc limit 1"
-    )[0]
+    return run_log(project)[-1]
 
 
 def test_run_log_records_every_run(
