@@ -28,15 +28,29 @@ contacts as (
 
 ),
 
--- group_key = contact_number * groups + group_number: one integer per contact and group, for the
--- running group totals' window
+-- score_key = contact_number * models + model_number (as in int_score_changes_merged) and
+-- group_key = contact_number * groups + group_number: integers for the windows and the merge below
+scoring_models as (
+
+    select
+        model_id,
+        row_number() over (order by model_id) - 1 as model_number,
+        count(*) over () as model_count
+    from {{ ref('stg_config__scoring_models') }}
+
+),
+
 scoring_groups as (
 
     select
-        *,
-        row_number() over (order by model_id, group_id) - 1 as group_number,
+        scoring_groups.*,
+        scoring_models.model_number,
+        scoring_models.model_count,
+        row_number() over (order by scoring_groups.model_id, scoring_groups.group_id) - 1 as group_number,
         count(*) over () as group_count
-    from {{ ref('stg_config__scoring_groups') }}
+    from {{ ref('stg_config__scoring_groups') }} as scoring_groups
+    inner join scoring_models
+        on scoring_groups.model_id = scoring_models.model_id
 
 ),
 
@@ -103,13 +117,14 @@ rule_changes as (
 
 ),
 
+-- one stream, read once (a CTE read twice is materialised whole)
 group_changes as (
 
     select
-        rule_changes.model_id,
-        rule_changes.contact_id,
-        rule_changes.group_id,
-        contacts.contact_number,
+        contacts.contact_number * scoring_groups.model_count + scoring_groups.model_number as score_key,
+        contacts.contact_number * scoring_groups.group_count + scoring_groups.group_number as group_key,
+        scoring_groups.score_type,
+        scoring_groups.max_points,
         case
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
@@ -118,6 +133,9 @@ group_changes as (
     from rule_changes
     inner join contacts
         on rule_changes.contact_id = contacts.contact_id
+    inner join scoring_groups
+        on rule_changes.model_id = scoring_groups.model_id
+        and rule_changes.group_id = scoring_groups.group_id
 
 ),
 
@@ -125,58 +143,63 @@ group_changes as (
 capped_group_changes as (
 
     select
-        group_changes.model_id,
-        group_changes.contact_id,
-        scoring_groups.score_type,
-        group_changes.changed_at,
-        group_changes.points_change
-    from group_changes
-    inner join scoring_groups
-        on group_changes.model_id = scoring_groups.model_id
-        and group_changes.group_id = scoring_groups.group_id
-    where scoring_groups.max_points is null
-
-    union all
-
-    select
-        model_id,
-        contact_id,
+        score_key,
         score_type,
         changed_at,
-        case when running_points > max_points then max_points else running_points end
-        - case
-            when running_points - points_change > max_points then max_points
-            else running_points - points_change
+        case
+            when max_points is null then points_change
+            else
+                least(running_points, max_points)
+                - least(running_points - points_change, max_points)
         end as points_change
     from (
         select
-            group_changes.*,
-            scoring_groups.score_type,
-            scoring_groups.max_points,
-            sum(group_changes.points_change) over (
-                partition by group_changes.contact_number * scoring_groups.group_count + scoring_groups.group_number
-                order by group_changes.changed_at
+            *,
+            sum(points_change) over (
+                partition by group_key
+                order by changed_at
                 rows between unbounded preceding and current row
             ) as running_points
         from group_changes
-        inner join scoring_groups
-            on group_changes.model_id = scoring_groups.model_id
-            and group_changes.group_id = scoring_groups.group_id
-        where scoring_groups.max_points is not null
-    ) as capped_groups
+    ) as running_groups
+
+),
+
+merged as (
+
+    select
+        score_key,
+        changed_at,
+        sum(case when score_type = 'fit' then points_change else 0 end) as fit_change,
+        sum(case when score_type = 'engagement' then points_change else 0 end) as engagement_change
+    from capped_group_changes
+    group by score_key, changed_at
+
+),
+
+-- the contact and model of each score_key
+score_keys as (
+
+    select
+        scoring_models.model_id,
+        contacts.contact_id,
+        contacts.contact_number * scoring_models.model_count + scoring_models.model_number as score_key
+    from contacts
+    cross join scoring_models
 
 ),
 
 final as (
 
     select
-        model_id,
-        contact_id,
-        changed_at,
-        sum(case when score_type = 'fit' then points_change else 0 end) as fit_change,
-        sum(case when score_type = 'engagement' then points_change else 0 end) as engagement_change
-    from capped_group_changes
-    group by model_id, contact_id, changed_at
+        score_keys.model_id,
+        score_keys.contact_id,
+        merged.changed_at,
+        merged.fit_change,
+        merged.engagement_change
+    from merged
+    inner join score_keys
+        on merged.score_key = score_keys.score_key
 
 )
 
