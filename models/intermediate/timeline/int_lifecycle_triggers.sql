@@ -101,29 +101,35 @@ qualification as (
 
 ),
 
--- most contacts never qualify: the windows below only read the moments of those who do
+-- most contacts never reach a threshold: the windows below only read the moments of those who
+-- do (read from the table: a second reader of qualification would materialise it whole)
 qualifying_contacts as (
 
-    select contact_id
-    from qualification
-    group by contact_id
-    having max(case when is_mql_qualified or is_sql_qualified then 1 else 0 end) = 1
+    select timeline.contact_id
+    from {{ ref('int_lead_score_timeline') }} as timeline
+    inner join thresholds
+        on timeline.model_id = thresholds.model_id
+    where {{ is_contact_to_score('timeline.contact_id') }}
+        and timeline.has_change
+        and (timeline.total_score >= thresholds.mql_min_score or timeline.total_score >= thresholds.sql_min_score)
+    group by timeline.contact_id
 
 ),
 
+-- one sort for the previous moment's state, a second one per feedback period
 qualification_of_qualifying_contacts as (
 
     select
         qualification.*,
         qualification.feedback_count > coalesce(
-            lag(qualification.feedback_count) over (
-                partition by qualification.score_key order by qualification.changed_at
-            ),
-            0
-        ) as is_feedback_moment
+            lag(qualification.feedback_count) over previous_moment, 0
+        ) as is_feedback_moment,
+        coalesce(lag(qualification.is_mql_qualified) over previous_moment, false) as was_mql_qualified,
+        coalesce(lag(qualification.is_sql_qualified) over previous_moment, false) as was_sql_qualified
     from qualification
     inner join qualifying_contacts
         on qualification.contact_id = qualifying_contacts.contact_id
+    window previous_moment as (partition by qualification.score_key order by qualification.changed_at)
 
 ),
 
@@ -131,12 +137,6 @@ qualification_changes as (
 
     select
         *,
-        coalesce(
-            lag(is_mql_qualified) over (partition by score_key order by changed_at), false
-        ) as was_mql_qualified,
-        coalesce(
-            lag(is_sql_qualified) over (partition by score_key order by changed_at), false
-        ) as was_sql_qualified,
         -- the first qualifying moment after each feedback at which the score changes (not the
         -- feedback's own moment, nor a deal or conversion that changes nothing)
         min(case when is_mql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
@@ -166,7 +166,8 @@ score_triggers as (
         sql_required_rule_id,
         cast(null as integer) as to_stage_rank,
         cast(null as {{ dbt.type_string() }}) as to_stage,
-        cast(null as boolean) as blocks_requalification
+        cast(null as boolean) as blocks_requalification,
+        total_score
     from qualification_changes
     where (is_mql_qualified and not was_mql_qualified)
         or (is_sql_qualified and not was_sql_qualified)
@@ -336,11 +337,28 @@ other_triggers_moved as (
 
 ),
 
+-- the score at each other trigger: its moment on the timeline (the table is read again rather
+-- than the timeline CTE, which two readers would materialise whole)
+other_triggers_scored as (
+
+    select
+        other_triggers_moved.*,
+        timeline.total_score
+    from other_triggers_moved
+    inner join {{ ref('int_lead_score_timeline') }} as timeline
+        on other_triggers_moved.contact_id = timeline.contact_id
+        and other_triggers_moved.triggered_at = timeline.changed_at
+    inner join scoring_models
+        on timeline.model_id = scoring_models.model_id
+    where timeline.has_change
+
+),
+
 all_triggers as (
 
     select * from score_triggers
     union all
-    select * from other_triggers_moved
+    select * from other_triggers_scored
 
 ),
 
@@ -356,7 +374,7 @@ final as (
         all_triggers.trigger_type,
         all_triggers.trigger_id,
         all_triggers.detail,
-        timeline.total_score,
+        all_triggers.total_score,
         all_triggers.is_mql_qualified,
         all_triggers.is_sql_qualified,
         all_triggers.mql_min_score,
@@ -367,9 +385,6 @@ final as (
         all_triggers.to_stage_rank,
         all_triggers.blocks_requalification
     from all_triggers
-    inner join timeline
-        on all_triggers.contact_id = timeline.contact_id
-        and all_triggers.triggered_at = timeline.changed_at
 
 )
 
