@@ -1,0 +1,53 @@
+"""The project's own generic tests fail on the rows they exist to catch (a real dbt run)."""
+
+from __future__ import annotations
+
+from dbt_harness import DbtProject
+
+KEY_MODELS = """
+version: 2
+models:
+  - name: keys_with_a_duplicate
+    data_tests:
+      - unique_combination_of_columns:
+          arguments:
+            combination_of_columns: ['contact_id', 'changed_at']
+  - name: keys_without_duplicates
+    data_tests:
+      - unique_combination_of_columns:
+          arguments:
+            combination_of_columns: ['contact_id', 'changed_at']
+"""
+
+
+def test_unique_combination_of_columns_fails_on_a_repeated_key(project: DbtProject) -> None:
+    # ('c1', day 1) twice: one failing key; ('c1', day 2) and ('c2', day 1) share a part only
+    rows = (
+        "select 'c1' as contact_id, date '2026-01-01' as changed_at union all "
+        "select 'c1', date '2026-01-02' union all "
+        "select 'c2', date '2026-01-01' union all "
+        "select null, null union all "
+        "select null, date '2026-01-01'"
+    )
+    # the on-run-start hooks need the raw inputs they register
+    project.write_raw("contacts", "contact_id,email,created_at\nc1,c1@acme.com,2025-01-01 00:00:00")
+    project.write_raw(
+        "events", "event_id,contact_id,event_type,occurred_at\ne1,c1,page_view,2025-06-01"
+    )
+    models = project.root / "models" / "zz_checks"
+    models.mkdir()
+    (models / "keys_with_a_duplicate.sql").write_text(
+        f"{rows} union all select 'c1', date '2026-01-01'\n"
+    )
+    (models / "keys_without_duplicates.sql").write_text(rows + "\n")
+    (models / "_zz_checks.yml").write_text(KEY_MODELS)
+
+    result = project.dbt("build", "-s", "keys_with_a_duplicate", "keys_without_duplicates")
+
+    statuses = {
+        name: status for name, status in result.statuses().items() if "unique_combination" in name
+    }
+    assert len(statuses) == 2, result.output[-3000:]
+    failing = [name for name, status in statuses.items() if status == "fail"]
+    assert len(failing) == 1 and "keys_with_a_duplicate" in failing[0], statuses
+    assert "Got 1 result" in result.output
