@@ -9,7 +9,8 @@
     before the contact exists, summed per group and capped at the group's max_points at every
     change. Changes at one moment are capped one by one in any order: capping a running total
     telescopes, so they add up to the right total for that moment. One row per model, contact and
-    change time (a net change of 0 is kept; the timeline drops it). -#}
+    change time with a net change (a moment whose changes cancel out, or a match a full group
+    caps to 0, changes no score and gets no row). -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
@@ -174,6 +175,10 @@ merged as (
         sum(case when score_type = 'engagement' then points_change else 0 end) as engagement_change
     from capped_group_changes
     group by score_key, changed_at
+    -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
+    having
+        sum(case when score_type = 'fit' then points_change else 0 end) <> 0
+        or sum(case when score_type = 'engagement' then points_change else 0 end) <> 0
 
 ),
 
