@@ -178,29 +178,63 @@ value_changes as (
 
 ),
 
+-- the few values the aggregates take (counts): whether each rule of the signature holds at each
+-- of them, evaluated once per rule and value rather than twice per change
+rule_values as (
+
+    select
+        rule_number,
+        value_after as aggregate_value
+    from value_changes
+
+    union
+
+    select
+        rule_number,
+        value_before as aggregate_value
+    from value_changes
+
+),
+
+rule_value_held as (
+
+    select
+        rules.model_id,
+        rules.rule_id,
+        rules.points,
+        rules.signature_rule_number,
+        rule_values.aggregate_value,
+        case when {{ rule_condition_holds(
+            'rules.operator', 'cast(rule_values.aggregate_value as ' ~ dbt.type_string() ~ ')',
+            'rule_values.aggregate_value', 'rules.value_text', 'rules.value_number',
+            'rules.value_low', 'rules.value_high'
+        ) }} then 1 else 0 end as is_held
+    from rule_values
+    inner join rules
+        on rule_values.rule_number = rules.signature_rule_number
+
+),
+
 -- whether the condition holds after and before each change (before the first change: at zero),
 -- for every rule of the signature
 held as (
 
     select
-        rules.model_id,
-        rules.rule_id,
+        held_after.model_id,
+        held_after.rule_id,
         value_changes.contact_number,
         value_changes.changed_at,
-        rules.points,
-        case when {{ rule_condition_holds(
-            'rules.operator', 'cast(value_changes.value_after as ' ~ dbt.type_string() ~ ')',
-            'value_changes.value_after', 'rules.value_text', 'rules.value_number',
-            'rules.value_low', 'rules.value_high'
-        ) }} then 1 else 0 end as is_held,
-        case when {{ rule_condition_holds(
-            'rules.operator', 'cast(value_changes.value_before as ' ~ dbt.type_string() ~ ')',
-            'value_changes.value_before', 'rules.value_text', 'rules.value_number',
-            'rules.value_low', 'rules.value_high'
-        ) }} then 1 else 0 end as was_held
+        held_after.points,
+        held_after.is_held,
+        held_before.is_held as was_held
     from value_changes
-    inner join rules
-        on value_changes.rule_number = rules.signature_rule_number
+    inner join rule_value_held as held_after
+        on value_changes.rule_number = held_after.signature_rule_number
+        and value_changes.value_after = held_after.aggregate_value
+    inner join rule_value_held as held_before
+        on held_after.model_id = held_before.model_id
+        and held_after.rule_id = held_before.rule_id
+        and value_changes.value_before = held_before.aggregate_value
 
 ),
 
