@@ -60,7 +60,7 @@ running as (
         or sum(mql_rule_change) over this_moment <> 0
         or sum(sql_rule_change) over this_moment <> 0 as is_changed_moment,
         sum(is_marker) over this_moment <> 0 as is_marker_moment,
-        first_value(changed_at_us) over changes_so_far = changed_at_us as is_first_moment,
+        is_created_moment as is_first_moment,
         lead(changed_at) over same_contact as next_row_changed_at
     from changes_by_time
     window

@@ -330,7 +330,9 @@ changes_by_time as (
         all_changes.feedback_change,
         all_changes.mql_rule_change,
         all_changes.sql_rule_change,
-        all_changes.is_marker
+        all_changes.is_marker,
+        -- the first moment of every score: each contact starts at created_at, nothing is earlier
+        all_changes.changed_at <= contacts.created_at as is_created_moment
     from all_changes
     inner join contacts
         on all_changes.contact_id = contacts.contact_id
