@@ -99,8 +99,9 @@ peaks as (
         timeline.changed_at as peak_score_at,
         timeline.fit_score as fit_score_at_peak,
         timeline.engagement_score as engagement_score_at_peak,
+        -- score_key: one integer per contact of the model (a faster sort than contact_id)
         row_number() over (
-            partition by judged.contact_id order by timeline.total_score desc, timeline.changed_at asc
+            partition by timeline.score_key order by timeline.total_score desc, timeline.changed_at asc
         ) as peak_rank
     from judged
     inner join timeline
