@@ -124,7 +124,8 @@ group_changes as (
     select
         contacts.contact_number * scoring_groups.model_count + scoring_groups.model_number as score_key,
         contacts.contact_number * scoring_groups.group_count + scoring_groups.group_number as group_key,
-        scoring_groups.score_type,
+        -- fit or engagement, as a boolean: a smaller payload for the window and the merge
+        scoring_groups.score_type = 'fit' as is_fit,
         scoring_groups.max_points,
         case
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
@@ -145,7 +146,7 @@ capped_group_changes as (
 
     select
         score_key,
-        score_type,
+        is_fit,
         changed_at,
         case
             when max_points is null then points_change
@@ -171,14 +172,14 @@ merged as (
     select
         score_key,
         changed_at,
-        sum(case when score_type = 'fit' then points_change else 0 end) as fit_change,
-        sum(case when score_type = 'engagement' then points_change else 0 end) as engagement_change
+        sum(case when is_fit then points_change else 0 end) as fit_change,
+        sum(case when not is_fit then points_change else 0 end) as engagement_change
     from capped_group_changes
     group by score_key, changed_at
     -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
     having
-        sum(case when score_type = 'fit' then points_change else 0 end) <> 0
-        or sum(case when score_type = 'engagement' then points_change else 0 end) <> 0
+        sum(case when is_fit then points_change else 0 end) <> 0
+        or sum(case when not is_fit then points_change else 0 end) <> 0
 
 ),
 
