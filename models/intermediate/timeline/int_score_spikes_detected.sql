@@ -42,16 +42,22 @@ lifecycle_timeline as (
 
 ),
 
--- a contact whose score never spans min_increase cannot spike: the windows skip it
+-- a contact whose score never spans min_increase cannot spike: the windows skip it (read from
+-- the table: a second reader of lifecycle_timeline would materialise it whole)
 spanning_contacts as (
 
-    select lifecycle_timeline.contact_id
-    from lifecycle_timeline
+    select timeline.contact_id
+    from {{ ref('int_lead_score_timeline') }} as timeline
+    inner join {{ ref('stg_config__scoring_models') }} as scoring_models
+        on timeline.model_id = scoring_models.model_id
+        and scoring_models.is_lifecycle_model
     inner join contacts
-        on lifecycle_timeline.contact_id = contacts.contact_id
+        on timeline.contact_id = contacts.contact_id
     cross join spike_rule
-    group by lifecycle_timeline.contact_id
-    having max(lifecycle_timeline.total_score) - min(lifecycle_timeline.total_score) >= min(spike_rule.min_increase)
+    where {{ is_contact_to_score('timeline.contact_id') }}
+        and timeline.has_score_change
+    group by timeline.contact_id
+    having max(timeline.total_score) - min(timeline.total_score) >= min(spike_rule.min_increase)
 
 ),
 
