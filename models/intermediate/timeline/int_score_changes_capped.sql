@@ -29,15 +29,11 @@ contacts as (
 
 ),
 
--- score_key = contact_number * models + model_number (as in int_score_changes_merged) and
+-- score_key (macro score_key) and
 -- group_key = contact_number * groups + group_number: integers for the windows and the merge below
 scoring_models as (
 
-    select
-        model_id,
-        row_number() over (order by model_id) - 1 as model_number,
-        count(*) over () as model_count
-    from {{ ref('stg_config__scoring_models') }}
+    select * from {{ ref('stg_config__scoring_models') }}
 
 ),
 
@@ -122,7 +118,7 @@ rule_changes as (
 group_changes as (
 
     select
-        contacts.contact_number * scoring_groups.model_count + scoring_groups.model_number as score_key,
+        {{ score_key('contacts.contact_number', 'scoring_groups') }} as score_key,
         contacts.contact_number * scoring_groups.group_count + scoring_groups.group_number as group_key,
         -- fit or engagement, as a boolean: a smaller payload for the window and the merge
         scoring_groups.score_type = 'fit' as is_fit,
@@ -189,7 +185,7 @@ score_keys as (
     select
         scoring_models.model_id,
         contacts.contact_id,
-        contacts.contact_number * scoring_models.model_count + scoring_models.model_number as score_key
+        {{ score_key('contacts.contact_number', 'scoring_models') }} as score_key
     from contacts
     cross join scoring_models
 

@@ -31,17 +31,6 @@ scoring_models as (
 
 ),
 
--- score_key = contact_number * models + model_number: one integer per contact and model
-numbered_models as (
-
-    select
-        model_id,
-        row_number() over (order by model_id) - 1 as model_number,
-        count(*) over () as model_count
-    from scoring_models
-
-),
-
 thresholds as (
 
     select * from {{ ref('stg_config__lifecycle_thresholds') }}
@@ -317,7 +306,7 @@ changes_by_time as (
     select
         all_changes.model_id,
         all_changes.contact_id,
-        contacts.contact_number * numbered_models.model_count + numbered_models.model_number as score_key,
+        {{ score_key('contacts.contact_number', 'scoring_models') }} as score_key,
         case
             when all_changes.changed_at < contacts.created_at then contacts.created_at
             else all_changes.changed_at
@@ -336,8 +325,8 @@ changes_by_time as (
     from all_changes
     inner join contacts
         on all_changes.contact_id = contacts.contact_id
-    inner join numbered_models
-        on all_changes.model_id = numbered_models.model_id
+    inner join scoring_models
+        on all_changes.model_id = scoring_models.model_id
 
 )
 

@@ -1,0 +1,6 @@
+{#- One integer per contact and scoring model, for the windows of the score timeline (a faster
+    sort than contact_id and model_id): contact_number * model_count + model_number, from
+    int_contacts_accepted and stg_config__scoring_models (or a relation carrying their columns). -#}
+{% macro score_key(contact_number, scoring_models) %}
+    {{ contact_number }} * {{ scoring_models }}.model_count + {{ scoring_models }}.model_number
+{%- endmacro %}
