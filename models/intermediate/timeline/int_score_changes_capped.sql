@@ -172,10 +172,6 @@ merged as (
         sum(case when not is_fit then points_change else 0 end) as engagement_change
     from capped_group_changes
     group by score_key, changed_at
-    -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
-    having
-        sum(case when is_fit then points_change else 0 end) <> 0
-        or sum(case when not is_fit then points_change else 0 end) <> 0
 
 ),
 
@@ -202,6 +198,8 @@ final as (
     from merged
     inner join score_keys
         on merged.score_key = score_keys.score_key
+    -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
+    where merged.fit_change <> 0 or merged.engagement_change <> 0
 
 )
 
