@@ -19,8 +19,23 @@ with
 changes_by_time as (
 
     select
-        *,
-        {{ epoch_microseconds('changed_at') }} as changed_at_us
+        model_id,
+        contact_id,
+        score_key,
+        changed_at,
+        {{ epoch_microseconds('changed_at') }} as changed_at_us,
+        -- the window sums whole cents as doubles: exact (integers far below 2^53) and much
+        -- cheaper than the 128-bit sums of decimals; cast back to decimals in final
+        cast(fit_change * 100 as double) as fit_cents,
+        cast(engagement_change * 100 as double) as engagement_cents,
+        cast(penalty_change * 100 as double) as penalty_cents,
+        cast(adjustment_change * 100 as double) as adjustment_cents,
+        cast(reset_change as double) as reset_change,
+        cast(feedback_change as double) as feedback_change,
+        cast(mql_rule_change as double) as mql_rule_change,
+        cast(sql_rule_change as double) as sql_rule_change,
+        is_marker,
+        is_created_moment
     from {{ ref('int_score_changes_merged') }}
 
 ),
@@ -41,21 +56,21 @@ running as (
         contact_id,
         score_key,
         changed_at,
-        sum(fit_change) over changes_so_far as running_fit,
-        sum(engagement_change) over changes_so_far as running_engagement,
-        sum(penalty_change) over changes_so_far as running_penalty,
+        sum(fit_cents) over changes_so_far as running_fit,
+        sum(engagement_cents) over changes_so_far as running_engagement,
+        sum(penalty_cents) over changes_so_far as running_penalty,
         sum(reset_change) over changes_so_far as running_reset,
-        sum(adjustment_change) over changes_so_far as running_adjustment,
+        sum(adjustment_cents) over changes_so_far as running_adjustment,
         sum(feedback_change) over changes_so_far as running_feedback,
         sum(mql_rule_change) over changes_so_far as running_mql_rule,
         sum(sql_rule_change) over changes_so_far as running_sql_rule,
         -- the moment's own changes: the state before it differs from the state after it exactly
         -- when one of them is not 0
-        sum(fit_change) over this_moment <> 0
-        or sum(engagement_change) over this_moment <> 0
-        or sum(penalty_change) over this_moment <> 0
+        sum(fit_cents) over this_moment <> 0
+        or sum(engagement_cents) over this_moment <> 0
+        or sum(penalty_cents) over this_moment <> 0
         or sum(reset_change) over this_moment <> 0
-        or sum(adjustment_change) over this_moment <> 0
+        or sum(adjustment_cents) over this_moment <> 0
         or sum(feedback_change) over this_moment <> 0
         or sum(mql_rule_change) over this_moment <> 0
         or sum(sql_rule_change) over this_moment <> 0 as is_changed_moment,
@@ -79,6 +94,7 @@ moments as (
 ),
 
 -- SPEC 4: a reached reset zeroes engagement; a penalty never pushes engagement below zero
+-- (in cents)
 scored as (
 
     select
@@ -86,18 +102,18 @@ scored as (
         moments.contact_id,
         moments.score_key,
         moments.changed_at,
-        moments.running_fit as fit_score,
+        moments.running_fit as fit_cents,
         case
             when moments.running_reset > 0 then 0
             when moments.running_penalty = 0 then moments.running_engagement
             when moments.running_engagement <= 0 then moments.running_engagement
             when moments.running_penalty > moments.running_engagement then 0
             else moments.running_engagement - moments.running_penalty
-        end as engagement_score,
+        end as engagement_cents,
         case when scoring_models.is_lifecycle_model then moments.running_adjustment else 0 end
-            as adjustment_points,
-        scoring_models.min_score,
-        scoring_models.max_score,
+            as adjustment_cents,
+        scoring_models.min_score * 100 as min_cents,
+        scoring_models.max_score * 100 as max_cents,
         cast(moments.running_feedback as integer) as feedback_count,
         moments.running_mql_rule > 0 as is_mql_rule_matched,
         moments.running_sql_rule > 0 as is_sql_rule_matched,
@@ -121,16 +137,16 @@ final as (
         contact_id,
         score_key,
         changed_at,
-        cast(fit_score as decimal(18, 2)) as fit_score,
-        cast(engagement_score as decimal(18, 2)) as engagement_score,
+        cast(fit_cents / 100 as decimal(18, 2)) as fit_score,
+        cast(engagement_cents / 100 as decimal(18, 2)) as engagement_score,
         cast(
             case
-                when min_score is not null and fit_score + engagement_score + adjustment_points < min_score
-                    then min_score
-                when max_score is not null and fit_score + engagement_score + adjustment_points > max_score
-                    then max_score
-                else fit_score + engagement_score + adjustment_points
-            end as decimal(18, 2)
+                when min_cents is not null and fit_cents + engagement_cents + adjustment_cents < min_cents
+                    then min_cents
+                when max_cents is not null and fit_cents + engagement_cents + adjustment_cents > max_cents
+                    then max_cents
+                else fit_cents + engagement_cents + adjustment_cents
+            end / 100 as decimal(18, 2)
         ) as total_score,
         feedback_count,
         is_mql_rule_matched,
