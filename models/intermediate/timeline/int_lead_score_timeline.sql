@@ -34,7 +34,10 @@ changes_by_time as (
         cast(feedback_change as double) as feedback_change,
         cast(mql_rule_change as double) as mql_rule_change,
         cast(sql_rule_change as double) as sql_rule_change,
-        is_marker,
+        -- 1: a lifecycle marker; 2: a change no other row of the moment can cancel
+        is_marker
+        + case when fit_change <> 0 or engagement_change <> 0 or feedback_change <> 0 then 2 else 0 end
+            as row_kind,
         is_created_moment
     from {{ ref('int_score_changes_merged') }}
 
@@ -65,16 +68,15 @@ running as (
         sum(mql_rule_change) over changes_so_far as running_mql_rule,
         sum(sql_rule_change) over changes_so_far as running_sql_rule,
         -- the moment's own changes: the state before it differs from the state after it exactly
-        -- when one of them is not 0
-        sum(fit_cents) over this_moment <> 0
-        or sum(engagement_cents) over this_moment <> 0
+        -- when one of them nets to non-zero. A fit / engagement change (int_score_changes_capped:
+        -- one row per moment, never 0) or a feedback (+1 each) cannot be cancelled by another row,
+        -- so a flag bit says it; only penalty / reset and required-rule changes are summed
+        bit_or(row_kind) over this_moment >= 2
         or sum(penalty_cents) over this_moment <> 0
         or sum(reset_change) over this_moment <> 0
-        or sum(adjustment_cents) over this_moment <> 0
-        or sum(feedback_change) over this_moment <> 0
         or sum(mql_rule_change) over this_moment <> 0
         or sum(sql_rule_change) over this_moment <> 0 as is_changed_moment,
-        sum(is_marker) over this_moment <> 0 as is_marker_moment,
+        bit_or(row_kind) over this_moment % 2 = 1 as is_marker_moment,
         is_created_moment as is_first_moment,
         lead(changed_at) over same_contact as next_row_changed_at
     from changes_by_time

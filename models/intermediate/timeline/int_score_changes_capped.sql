@@ -122,12 +122,14 @@ group_changes as (
         contacts.contact_number * scoring_groups.group_count + scoring_groups.group_number as group_key,
         -- fit or engagement, as a boolean: a smaller payload for the window and the merge
         scoring_groups.score_type = 'fit' as is_fit,
-        scoring_groups.max_points,
+        -- whole cents as doubles: exact (integers far below 2^53), and cheaper for the window
+        -- and the merge than the 128-bit sums of decimals
+        scoring_groups.max_points * 100 as max_cents,
         case
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
         end as changed_at,
-        rule_changes.points_change
+        cast(rule_changes.points_change * 100 as double) as points_cents
     from rule_changes
     inner join contacts
         on rule_changes.contact_id = contacts.contact_id
@@ -145,19 +147,19 @@ capped_group_changes as (
         is_fit,
         changed_at,
         case
-            when max_points is null then points_change
+            when max_cents is null then points_cents
             else
-                least(running_points, max_points)
-                - least(running_points - points_change, max_points)
-        end as points_change
+                least(running_cents, max_cents)
+                - least(running_cents - points_cents, max_cents)
+        end as points_cents
     from (
         select
             *,
-            sum(points_change) over (
+            sum(points_cents) over (
                 partition by group_key
                 order by changed_at
                 rows between unbounded preceding and current row
-            ) as running_points
+            ) as running_cents
         from group_changes
     ) as running_groups
 
@@ -168,8 +170,8 @@ merged as (
     select
         score_key,
         changed_at,
-        sum(case when is_fit then points_change else 0 end) as fit_change,
-        sum(case when not is_fit then points_change else 0 end) as engagement_change
+        sum(case when is_fit then points_cents else 0 end) as fit_cents,
+        sum(case when not is_fit then points_cents else 0 end) as engagement_cents
     from capped_group_changes
     group by score_key, changed_at
 
@@ -193,13 +195,13 @@ final as (
         score_keys.model_id,
         score_keys.contact_id,
         merged.changed_at,
-        merged.fit_change,
-        merged.engagement_change
+        cast(merged.fit_cents / 100 as decimal(18, 2)) as fit_change,
+        cast(merged.engagement_cents / 100 as decimal(18, 2)) as engagement_change
     from merged
     inner join score_keys
         on merged.score_key = score_keys.score_key
     -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
-    where merged.fit_change <> 0 or merged.engagement_change <> 0
+    where merged.fit_cents <> 0 or merged.engagement_cents <> 0
 
 )
 
