@@ -11,3 +11,16 @@
 {% macro duckdb__epoch_microseconds(timestamp_expression) %}
     epoch_us({{ timestamp_expression }})
 {%- endmacro %}
+
+{#- The inverse: the timestamp of a number of microseconds since 1970-01-01. -#}
+{% macro timestamp_from_epoch_microseconds(microseconds_expression) %}
+    {{ return(adapter.dispatch('timestamp_from_epoch_microseconds', 'lead_scoring')(microseconds_expression)) }}
+{% endmacro %}
+
+{% macro default__timestamp_from_epoch_microseconds(microseconds_expression) %}
+    {{ dbt.dateadd('microsecond', microseconds_expression, "cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
+{% macro duckdb__timestamp_from_epoch_microseconds(microseconds_expression) %}
+    make_timestamp({{ microseconds_expression }})
+{%- endmacro %}

@@ -19,10 +19,7 @@ with
 changes_by_time as (
 
     select
-        model_id,
-        contact_id,
         score_key,
-        changed_at,
         {{ epoch_microseconds('changed_at') }} as changed_at_us,
         -- the window sums whole cents as doubles: exact (integers far below 2^53) and much
         -- cheaper than the 128-bit sums of decimals; cast back to decimals in final
@@ -49,16 +46,31 @@ scoring_models as (
 
 ),
 
+-- the contact and model of each score_key (and the model's settings), joined to the moments
+-- after the window: its sort carries integers only
+score_keys as (
+
+    select
+        scoring_models.model_id,
+        contacts.contact_id,
+        {{ score_key('contacts.contact_number', 'scoring_models') }} as score_key,
+        scoring_models.is_lifecycle_model,
+        scoring_models.min_score,
+        scoring_models.max_score
+    from {{ ref('int_contacts_accepted') }} as contacts
+    cross join scoring_models
+    where {{ is_contact_to_score() }}
+
+),
+
 -- one sort for everything: the running state after each moment (a range frame: every row of one
 -- moment gets the state after the whole moment), the net change of the moment itself (its peers)
 -- and the next row, which tells the last row of a moment and the time of the next moment
 running as (
 
     select
-        model_id,
-        contact_id,
         score_key,
-        changed_at,
+        changed_at_us,
         sum(fit_cents) over changes_so_far as running_fit,
         sum(engagement_cents) over changes_so_far as running_engagement,
         sum(penalty_cents) over changes_so_far as running_penalty,
@@ -78,7 +90,7 @@ running as (
         or sum(sql_rule_change) over this_moment <> 0 as is_changed_moment,
         bit_or(row_kind) over this_moment % 2 = 1 as is_marker_moment,
         is_created_moment as is_first_moment,
-        lead(changed_at) over same_contact as next_row_changed_at
+        lead(changed_at_us) over same_contact as next_row_changed_at_us
     from changes_by_time
     window
         same_contact as (partition by score_key order by changed_at_us),
@@ -91,7 +103,7 @@ running as (
 moments as (
 
     select * from running
-    where next_row_changed_at is null or next_row_changed_at <> changed_at
+    where next_row_changed_at_us is null or next_row_changed_at_us <> changed_at_us
 
 ),
 
@@ -100,10 +112,10 @@ moments as (
 scored as (
 
     select
-        moments.model_id,
-        moments.contact_id,
+        score_keys.model_id,
+        score_keys.contact_id,
         moments.score_key,
-        moments.changed_at,
+        {{ timestamp_from_epoch_microseconds('moments.changed_at_us') }} as changed_at,
         moments.running_fit as fit_cents,
         case
             when moments.running_reset > 0 then 0
@@ -112,23 +124,24 @@ scored as (
             when moments.running_penalty > moments.running_engagement then 0
             else moments.running_engagement - moments.running_penalty
         end as engagement_cents,
-        case when scoring_models.is_lifecycle_model then moments.running_adjustment else 0 end
+        case when score_keys.is_lifecycle_model then moments.running_adjustment else 0 end
             as adjustment_cents,
-        scoring_models.min_score * 100 as min_cents,
-        scoring_models.max_score * 100 as max_cents,
+        score_keys.min_score * 100 as min_cents,
+        score_keys.max_score * 100 as max_cents,
         cast(moments.running_feedback as integer) as feedback_count,
         moments.running_mql_rule > 0 as is_mql_rule_matched,
         moments.running_sql_rule > 0 as is_sql_rule_matched,
         -- the last moment of a day gives the end-of-day score (fct_lead_score_history)
-        moments.next_row_changed_at is null
-        or cast(moments.next_row_changed_at as date) <> cast(moments.changed_at as date) as is_last_of_day,
+        moments.next_row_changed_at_us is null
+        or cast({{ timestamp_from_epoch_microseconds('moments.next_row_changed_at_us') }} as date)
+        <> cast({{ timestamp_from_epoch_microseconds('moments.changed_at_us') }} as date) as is_last_of_day,
         -- did anything about the score change at this moment (the first moment always counts)
         moments.is_first_moment or moments.is_changed_moment as has_score_change,
         -- a lifecycle trigger (created, first conversion, deal) happened at this moment
         moments.is_first_moment or moments.is_marker_moment as has_marker
     from moments
-    inner join scoring_models
-        on moments.model_id = scoring_models.model_id
+    inner join score_keys
+        on moments.score_key = score_keys.score_key
 
 ),
 
