@@ -21,12 +21,11 @@ changes_by_time as (
     select
         score_key,
         {{ epoch_microseconds('changed_at') }} as changed_at_us,
-        -- the window sums whole cents as doubles: exact (integers far below 2^53) and much
-        -- cheaper than the 128-bit sums of decimals; cast back to decimals in final
-        cast(fit_change * 100 as double) as fit_cents,
-        cast(engagement_change * 100 as double) as engagement_cents,
-        cast(penalty_change * 100 as double) as penalty_cents,
-        cast(adjustment_change * 100 as double) as adjustment_cents,
+        -- the window sums whole cents (macro to_cents); final casts them back
+        {{ to_cents('fit_change') }} as fit_cents,
+        {{ to_cents('engagement_change') }} as engagement_cents,
+        {{ to_cents('penalty_change') }} as penalty_cents,
+        {{ to_cents('adjustment_change') }} as adjustment_cents,
         cast(reset_change as double) as reset_change,
         cast(feedback_change as double) as feedback_change,
         cast(mql_rule_change as double) as mql_rule_change,
@@ -107,8 +106,8 @@ moments as (
 
 ),
 
--- SPEC 4: a reached reset zeroes engagement; a penalty never pushes engagement below zero
--- (in cents)
+-- SPEC 4 (in cents): a reached reset zeroes engagement; a penalty never pushes engagement below
+-- zero
 scored as (
 
     select
@@ -145,6 +144,21 @@ scored as (
 
 ),
 
+clamped as (
+
+    select
+        *,
+        case
+            when min_cents is not null and fit_cents + engagement_cents + adjustment_cents < min_cents
+                then min_cents
+            when max_cents is not null and fit_cents + engagement_cents + adjustment_cents > max_cents
+                then max_cents
+            else fit_cents + engagement_cents + adjustment_cents
+        end as total_cents
+    from scored
+
+),
+
 final as (
 
     select
@@ -152,24 +166,16 @@ final as (
         contact_id,
         score_key,
         changed_at,
-        cast(fit_cents / 100 as decimal(18, 2)) as fit_score,
-        cast(engagement_cents / 100 as decimal(18, 2)) as engagement_score,
-        cast(
-            case
-                when min_cents is not null and fit_cents + engagement_cents + adjustment_cents < min_cents
-                    then min_cents
-                when max_cents is not null and fit_cents + engagement_cents + adjustment_cents > max_cents
-                    then max_cents
-                else fit_cents + engagement_cents + adjustment_cents
-            end / 100 as decimal(18, 2)
-        ) as total_score,
+        {{ from_cents('fit_cents') }} as fit_score,
+        {{ from_cents('engagement_cents') }} as engagement_score,
+        {{ from_cents('total_cents') }} as total_score,
         feedback_count,
         is_mql_rule_matched,
         is_sql_rule_matched,
         is_last_of_day,
         has_score_change or has_marker as has_change,
         has_score_change
-    from scored
+    from clamped
 
 )
 

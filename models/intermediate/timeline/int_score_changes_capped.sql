@@ -122,14 +122,13 @@ group_changes as (
         contacts.contact_number * scoring_groups.group_count + scoring_groups.group_number as group_key,
         -- fit or engagement, as a boolean: a smaller payload for the window and the merge
         scoring_groups.score_type = 'fit' as is_fit,
-        -- whole cents as doubles: exact (integers far below 2^53), and cheaper for the window
-        -- and the merge than the 128-bit sums of decimals
+        -- whole cents (macro to_cents) for the window and the merge
         scoring_groups.max_points * 100 as max_cents,
         case
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
         end as changed_at,
-        cast(rule_changes.points_change * 100 as double) as points_cents
+        {{ to_cents('rule_changes.points_change') }} as points_cents
     from rule_changes
     inner join contacts
         on rule_changes.contact_id = contacts.contact_id
@@ -195,8 +194,8 @@ final as (
         score_keys.model_id,
         score_keys.contact_id,
         merged.changed_at,
-        cast(merged.fit_cents / 100 as decimal(18, 2)) as fit_change,
-        cast(merged.engagement_cents / 100 as decimal(18, 2)) as engagement_change
+        {{ from_cents('merged.fit_cents') }} as fit_change,
+        {{ from_cents('merged.engagement_cents') }} as engagement_change
     from merged
     inner join score_keys
         on merged.score_key = score_keys.score_key
