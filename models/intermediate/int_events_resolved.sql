@@ -1,8 +1,10 @@
 {{ config(materialized='view') }}
 
 {#- Every raw event with its catalog attributes, the contact it resolves to (SPEC 2 identity
-    resolution) and the problem that rejects it, if any, before duplicates are resolved.
-    A view: int_events_to_load reads it once for unique ids and once for duplicated ones. An
+    resolution), the problem that rejects it, if any, before duplicates are resolved, and whether
+    its id is duplicated (int_event_ids_duplicated). A view: int_events_to_load reads it once for
+    unique ids and once for duplicated ones; the flag is set before the contact joins, so a filter
+    on it reaches the raw rows and the second read resolves only the duplicated ids' copies. An
     incremental run resolves only the raw events it reloads. -#}
 
 -- depends_on: {{ ref('int_scoring_run') }}
@@ -10,7 +12,7 @@
 
 with
 
-events as (
+raw_events as (
 
     select * from {{ ref('stg_events__events') }}
     {%- if incremental_scoring() %}
@@ -18,6 +20,23 @@ events as (
     where event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
         or (event_id is null and {{ is_in_event_reload() }})
     {%- endif %}
+
+),
+
+duplicated_ids as (
+
+    select * from {{ ref('int_event_ids_duplicated') }}
+
+),
+
+events as (
+
+    select
+        raw_events.*,
+        duplicated_ids.event_id is not null as is_duplicated_id
+    from raw_events
+    left join duplicated_ids
+        on raw_events.event_id = duplicated_ids.event_id
 
 ),
 

@@ -4,20 +4,15 @@
     rejected rows, the reason (every raw event in a full build; in an incremental run, those
     int_events_resolved picks). Of a duplicated id a fully valid copy is kept
     first, then the earliest. Only the few duplicated ids are ranked: a window over all events
-    would sort every row. Raw identity columns are kept for rejected rows only.
+    would sort every row. The raw values scoring does not read (raw identity, session, timestamp
+    text) are kept for rejected rows only, as one JSON text column (rejected_row_values).
     One row per raw event row loaded. -#}
 
 -- int_events_resolved is referenced directly, not through an import CTE: a CTE read twice is
--- materialised whole by DuckDB, while two reads of the view stream (the second one only for the
--- few duplicated ids).
+-- materialised whole by DuckDB, while two reads of the view stream (the second one resolves only
+-- the few duplicated ids' copies: is_duplicated_id is set before its contact joins).
 
 with
-
-duplicated_ids as (
-
-    select * from {{ ref('int_event_ids_duplicated') }}
-
-),
 
 unique_events as (
 
@@ -25,9 +20,7 @@ unique_events as (
         resolved_events.*,
         1 as copy_number
     from {{ ref('int_events_resolved') }} as resolved_events
-    left join duplicated_ids
-        on resolved_events.event_id = duplicated_ids.event_id
-    where duplicated_ids.event_id is null
+    where not resolved_events.is_duplicated_id
 
 ),
 
@@ -58,8 +51,7 @@ duplicated_events as (
                 resolved_events.company_name asc
         ) as copy_number
     from {{ ref('int_events_resolved') }} as resolved_events
-    inner join duplicated_ids
-        on resolved_events.event_id = duplicated_ids.event_id
+    where resolved_events.is_duplicated_id
 
 ),
 
@@ -102,13 +94,11 @@ final as (
         content_id,
         source_system,
         properties,
-        case when reject_reason is not null then session_id end as session_id,
-        case when reject_reason is not null then contact_id_raw end as contact_id_raw,
-        case when reject_reason is not null then email end as email,
-        case when reject_reason is not null then first_name end as first_name,
-        case when reject_reason is not null then last_name end as last_name,
-        case when reject_reason is not null then company_name end as company_name,
-        case when reject_reason is not null then occurred_at_raw end as occurred_at_raw,
+        -- the raw values only quarantine_events shows, in one column: seven mostly null columns
+        -- cost more to write than one
+        case
+            when reject_reason is not null then {{ json_object_text(rejected_event_raw_columns()) }}
+        end as rejected_row_values,
         reject_reason
     from classified
 

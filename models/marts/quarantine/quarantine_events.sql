@@ -25,13 +25,9 @@ final as (
         content_id,
         source_system,
         properties,
-        session_id,
-        contact_id_raw,
-        email,
-        first_name,
-        last_name,
-        company_name,
-        occurred_at_raw,
+        {%- for column in rejected_event_raw_columns() %}
+            {{ json_text_value('rejected_row_values', "'" ~ column ~ "'") }} as {{ column }},
+        {%- endfor %}
         reject_reason
     from validated
     where reject_reason is not null
