@@ -30,10 +30,16 @@ changes_by_time as (
         cast(feedback_change as double) as feedback_change,
         cast(mql_rule_change as double) as mql_rule_change,
         cast(sql_rule_change as double) as sql_rule_change,
-        -- 1: a lifecycle marker; 2: a change no other row of the moment can cancel
+        -- 1: a lifecycle marker; 2: a change (int_score_changes_merged: after the created moment,
+        -- no other row of the moment can cancel it)
         is_marker
-        + case when fit_change <> 0 or engagement_change <> 0 or feedback_change <> 0 then 2 else 0 end
-            as row_kind,
+        + case
+            when fit_change <> 0 or engagement_change <> 0 or penalty_change <> 0 or reset_change <> 0
+                or adjustment_change <> 0 or feedback_change <> 0 or mql_rule_change <> 0
+                or sql_rule_change <> 0
+                then 2
+            else 0
+        end as row_kind,
         is_created_moment
     from {{ ref('int_score_changes_merged') }}
 
@@ -79,14 +85,9 @@ running as (
         sum(mql_rule_change) over changes_so_far as running_mql_rule,
         sum(sql_rule_change) over changes_so_far as running_sql_rule,
         -- the moment's own changes: the state before it differs from the state after it exactly
-        -- when one of them nets to non-zero. A fit / engagement change (int_score_changes_capped:
-        -- one row per moment, never 0) or a feedback (+1 each) cannot be cancelled by another row,
-        -- so a flag bit says it; only penalty / reset and required-rule changes are summed
-        bit_or(row_kind) over this_moment >= 2
-        or sum(penalty_cents) over this_moment <> 0
-        or sum(reset_change) over this_moment <> 0
-        or sum(mql_rule_change) over this_moment <> 0
-        or sum(sql_rule_change) over this_moment <> 0 as is_changed_moment,
+        -- when one of its rows changes something (no row of a moment after the created one cancels
+        -- another: int_score_changes_merged), so one flag aggregate says it
+        bit_or(row_kind) over this_moment >= 2 as is_changed_moment,
         bit_or(row_kind) over this_moment % 2 = 1 as is_marker_moment,
         is_created_moment as is_first_moment,
         lead(changed_at_us) over same_contact as next_row_changed_at_us

@@ -5,8 +5,11 @@
     stopping to match, and markers for the lifecycle triggers (created, first conversion, deals)
     that need a moment of their own. Changes before created_at happen at created_at. Not merged per
     moment here: a hash aggregate over tens of millions of wide rows does not fit in memory, the
-    timeline's running sums need no merging. score_key is one integer per contact and model for
-    the timeline's window. One row per change. -#}
+    timeline's running sums need no merging. But no row is a no-op: each stream has at most one
+    row per moment after created_at (capped and inactivity changes by construction, required-rule
+    changes netted here) and every change row changes something, so the timeline tells a changed
+    moment from its rows' flags. score_key is one integer per contact and model for the
+    timeline's window. One row per change. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
@@ -174,6 +177,25 @@ required_rule_changes as (
 
 ),
 
+-- netted per moment: a match leaving the window as another one arrives leaves no row, so every row
+-- of this stream changes something, as every row of the others does (int_lead_score_timeline
+-- flags changed moments from single rows and needs no per-moment sums)
+required_rule_changes_netted as (
+
+    select
+        model_id,
+        contact_id,
+        changed_at,
+        sum(case when stage = 'mql' then match_change else 0 end) as mql_rule_change,
+        sum(case when stage = 'sql' then match_change else 0 end) as sql_rule_change
+    from required_rule_changes
+    group by 1, 2, 3
+    having
+        sum(case when stage = 'mql' then match_change else 0 end) <> 0
+        or sum(case when stage = 'sql' then match_change else 0 end) <> 0
+
+),
+
 all_changes as (
 
     -- every contact starts at created_at
@@ -257,10 +279,10 @@ all_changes as (
         0 as reset_change,
         0 as adjustment_change,
         0 as feedback_change,
-        case when stage = 'mql' then match_change else 0 end as mql_rule_change,
-        case when stage = 'sql' then match_change else 0 end as sql_rule_change,
+        mql_rule_change,
+        sql_rule_change,
         0 as is_marker
-    from required_rule_changes
+    from required_rule_changes_netted
 
     union all
 
