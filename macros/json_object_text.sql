@@ -12,10 +12,7 @@
     )
 {%- endmacro %}
 
+{#- DuckDB's json_object returns the JSON type: stored as text -#}
 {% macro duckdb__json_object_text(column_names) %}
-    cast(json_object(
-        {%- for column in column_names %}
-        '{{ column }}', {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    ) as {{ dbt.type_string() }})
+    cast({{ default__json_object_text(column_names) }} as {{ dbt.type_string() }})
 {%- endmacro %}
