@@ -15,7 +15,7 @@ with
 events as (
 
     select * from {{ ref('int_events_validated') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
         and reject_reason is null
         and is_activity
         and occurred_at <= {{ as_of_timestamp() }}

@@ -1,16 +1,17 @@
 {#- Event ids that occur more than once in the raw events (reads only the id column). One row
     per duplicated event id. -#}
 
--- depends_on: {{ ref('int_event_ids_to_reload') }}
+-- depends_on: {{ ref('int_raw_events_reloaded') }}
 
 with
 
 events as (
 
-    select event_id from {{ ref('stg_events__events') }}
     {%- if incremental_scoring() %}
-    -- an incremental run loads only these ids, every copy of them
-    where event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
+        -- an incremental run loads only the reloaded ids, every copy of them
+        select event_id from {{ ref('int_raw_events_reloaded') }}
+    {%- else %}
+        select event_id from {{ ref('stg_events__events') }}
     {%- endif %}
 
 ),

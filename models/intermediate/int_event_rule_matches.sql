@@ -51,7 +51,7 @@ events as (
         properties,
         {{ age_in_days('occurred_at', as_of_timestamp()) }} as age_days
     from {{ ref('int_events_validated') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
         and reject_reason is null
         and occurred_at <= {{ as_of_timestamp() }}
 

@@ -5,20 +5,19 @@
     its id is duplicated (int_event_ids_duplicated). A view: int_events_to_load reads it once for
     unique ids and once for duplicated ones; the flag is set before the contact joins, so a filter
     on it reaches the raw rows and the second read resolves only the duplicated ids' copies. An
-    incremental run resolves only the raw events it reloads. -#}
+    incremental run resolves only the raw events it reloads (int_raw_events_reloaded). -#}
 
--- depends_on: {{ ref('int_scoring_run') }}
--- depends_on: {{ ref('int_event_ids_to_reload') }}
+-- depends_on: {{ ref('int_raw_events_reloaded') }}
 
 with
 
 raw_events as (
 
-    select * from {{ ref('stg_events__events') }}
     {%- if incremental_scoring() %}
-    -- an incremental run loads every copy of the event ids it reloads
-    where event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
-        or (event_id is null and {{ is_in_event_reload() }})
+        -- an incremental run loads every copy of the event ids it reloads
+        select * from {{ ref('int_raw_events_reloaded') }}
+    {%- else %}
+        select * from {{ ref('stg_events__events') }}
     {%- endif %}
 
 ),

@@ -52,23 +52,14 @@ replaced_events as (
 
 ),
 
-stored_events as (
-
-    select * from {{ ref('int_events_validated') }}
-
-),
-
+-- the stored events and spans are read where they are used, not through import CTEs: a CTE
+-- read more than once is materialised whole by DuckDB (20M events with every column), while
+-- each direct read scans only its columns and rows
 reloaded_events as (
 
     select stored_events.*
-    from stored_events
+    from {{ ref('int_events_validated') }} as stored_events
     where {{ is_stored_event_reloaded('stored_events') }}
-
-),
-
-stored_spans as (
-
-    select * from {{ model_relation('int_event_rule_spans') }}
 
 ),
 
@@ -199,7 +190,7 @@ started_to_exist as (
     union
 
     select stored_events.contact_id
-    from stored_events
+    from {{ ref('int_events_validated') }} as stored_events
     cross join period
     where stored_events.reject_reason is null
         and {{ is_in_scoring_period('stored_events.occurred_at') }}
@@ -226,14 +217,14 @@ started_to_exist as (
 scheduled_changes as (
 
     select stored_spans.contact_id
-    from stored_spans
+    from {{ model_relation('int_event_rule_spans') }} as stored_spans
     cross join period
     where {{ is_in_scoring_period('stored_spans.stops_counting_at') }}
 
     union
 
     select stored_spans.contact_id
-    from stored_spans
+    from {{ model_relation('int_event_rule_spans') }} as stored_spans
     inner join decay_steps
         on stored_spans.decay_percent = decay_steps.decay_percent
         and stored_spans.decay_period_days = decay_steps.decay_period_days
@@ -247,7 +238,7 @@ scheduled_changes as (
     union
 
     select stored_events.contact_id
-    from stored_events
+    from {{ ref('int_events_validated') }} as stored_events
     inner join count_windows
         on stored_events.event_type = count_windows.field
         or (count_windows.field = '*' and stored_events.is_activity)

@@ -185,7 +185,7 @@ first_conversions as (
         event_id,
         row_number() over (partition by contact_id order by occurred_at, event_id) as conversion_number
     from {{ ref('int_events_validated') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
         and reject_reason is null
         and is_conversion
         and occurred_at <= {{ as_of_timestamp() }}

@@ -39,7 +39,7 @@ activity_times as (
         contact_id,
         occurred_at as anchored_at
     from {{ ref('int_events_validated') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
         and reject_reason is null
         and is_activity
         and occurred_at <= {{ as_of_timestamp() }}

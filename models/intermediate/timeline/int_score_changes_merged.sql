@@ -75,7 +75,7 @@ conversions as (
         contact_id,
         min(occurred_at) as converted_at
     from {{ ref('int_events_validated') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
         and reject_reason is null
         and is_conversion
         and occurred_at <= {{ as_of_timestamp() }}
