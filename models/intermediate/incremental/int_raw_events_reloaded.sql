@@ -11,9 +11,10 @@
 -- depends_on: {{ ref('int_event_ids_to_reload') }}
 
 select * from {{ ref('stg_events__events') }}
-{%- if incremental_scoring() %}
-where event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
-    or (event_id is null and {{ is_in_event_reload() }})
-{%- else %}
-where false
-{%- endif %}
+where
+    {%- if incremental_scoring() %}
+        event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
+        or (event_id is null and {{ is_in_event_reload() }})
+    {%- else %}
+        false
+    {%- endif %}
