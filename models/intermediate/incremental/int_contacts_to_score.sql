@@ -21,7 +21,6 @@
 -- depends_on: {{ ref('int_deals_validated') }}
 -- depends_on: {{ ref('stg_config__scoring_inactivity') }}
 -- depends_on: {{ ref('stg_config__scoring_rules') }}
--- depends_on: {{ ref('stg_config__scoring_groups') }}
 
 with
 
@@ -99,20 +98,6 @@ count_windows as (
     from {{ ref('stg_config__scoring_rules') }}
     where kind = 'event_count'
         and window_days is not null
-
-),
-
-decay_steps as (
-
-    select distinct
-        scoring_groups.decay_percent,
-        scoring_groups.decay_period_days,
-        steps.decay_step
-    from {{ ref('stg_config__scoring_groups') }} as scoring_groups
-    cross join {{ decay_step_numbers() }} as steps
-    where scoring_groups.decay_percent > 0
-        and scoring_groups.decay_period_days > 0
-        and steps.decay_step <= ceil(100.0 / scoring_groups.decay_percent)
 
 ),
 
@@ -212,8 +197,6 @@ started_to_exist as (
 
 ),
 
--- step k of an event happens at occurred_at + k * decay_period_days: in the period when
--- occurred_at is in (starts_after - k periods, ends_at - k periods]
 scheduled_changes as (
 
     select stored_spans.contact_id
@@ -223,17 +206,27 @@ scheduled_changes as (
 
     union
 
-    select stored_spans.contact_id
-    from {{ model_relation('int_event_rule_spans') }} as stored_spans
-    inner join decay_steps
-        on stored_spans.decay_percent = decay_steps.decay_percent
-        and stored_spans.decay_period_days = decay_steps.decay_period_days
-    cross join period
-    -- still counting at the previous as_of (a stopped event decays no more)
-    where (stored_spans.stops_counting_at is null or stored_spans.stops_counting_at > period.starts_after)
-        and {{ is_in_scoring_period(
-            'stored_spans.occurred_at', 'decay_steps.decay_step * decay_steps.decay_period_days'
-        ) }}
+    -- decay step k (1 to ceil(100 / decay_percent)) happens k * decay_period_days whole days
+    -- after occurred_at, so the steps reached by a time t are floor(age in days at t / period):
+    -- one falls in the period when the first step after starts_after is reached by ends_at
+    select decaying_spans.contact_id
+    from (
+        select
+            stored_spans.contact_id,
+            ceil(100.0 / stored_spans.decay_percent) as last_step,
+            floor({{ age_in_days('stored_spans.occurred_at', 'period.ends_at') }} * 1.0
+                / stored_spans.decay_period_days) as steps_reached_at_end,
+            greatest(1, floor({{ age_in_days('stored_spans.occurred_at', 'period.starts_after') }} * 1.0
+                / stored_spans.decay_period_days) + 1) as first_step_after_start
+        from {{ model_relation('int_event_rule_spans') }} as stored_spans
+        cross join period
+        where stored_spans.decay_percent > 0
+            and stored_spans.decay_period_days > 0
+            -- still counting at the previous as_of (a stopped event decays no more)
+            and (stored_spans.stops_counting_at is null or stored_spans.stops_counting_at > period.starts_after)
+    ) as decaying_spans
+    where decaying_spans.first_step_after_start <= decaying_spans.steps_reached_at_end
+        and decaying_spans.first_step_after_start <= decaying_spans.last_step
 
     union
 
