@@ -206,21 +206,23 @@ scheduled_changes as (
 
     union
 
-    -- decay step k (1 to ceil(100 / decay_percent)) happens k * decay_period_days whole days
-    -- after occurred_at, so the steps reached by a time t are floor(age in days at t / period):
-    -- one falls in the period when the first step after starts_after is reached by ends_at
+    -- decay step k (1 to ceil(100 / decay_percent), at most 999 like the timeline's steps)
+    -- happens k * decay_period_days whole days after occurred_at, so the steps reached by a time t
+    -- are floor(age in days at t / period): one falls in the period when the first step after
+    -- starts_after is reached by ends_at
     select decaying_spans.contact_id
     from (
         select
             stored_spans.contact_id,
-            ceil(100.0 / stored_spans.decay_percent) as last_step,
+            least(ceil(100.0 / stored_spans.decay_percent), 999) as last_step,
             floor({{ age_in_days('stored_spans.occurred_at', 'period.ends_at') }} * 1.0
                 / stored_spans.decay_period_days) as steps_reached_at_end,
             greatest(1, floor({{ age_in_days('stored_spans.occurred_at', 'period.starts_after') }} * 1.0
                 / stored_spans.decay_period_days) + 1) as first_step_after_start
         from {{ model_relation('int_event_rule_spans') }} as stored_spans
         cross join period
-        where stored_spans.decay_percent > 0
+        where period.starts_after is not null
+            and stored_spans.decay_percent > 0
             and stored_spans.decay_period_days > 0
             -- still counting at the previous as_of (a stopped event decays no more)
             and (stored_spans.stops_counting_at is null or stored_spans.stops_counting_at > period.starts_after)

@@ -4,17 +4,32 @@
     of int_event_ids_to_reload and the id-less rows of the lookback window (or undated). Stored
     once because DuckDB cleans every column of all raw rows before it filters them by id (a join):
     the event store reads these rows twice and the duplicate check once, which would clean the
-    whole raw file three times. Empty in a full build, which reads the staging view directly.
-    One row per raw event row reloaded. -#}
+    whole raw file three times. Empty in a full build, which reads the staging view directly; an
+    incremental run that reloads everything (int_scoring_run.is_recompute_all) keeps every raw row
+    here until the next run. One row per raw event row reloaded. -#}
 
 -- depends_on: {{ ref('int_scoring_run') }}
 -- depends_on: {{ ref('int_event_ids_to_reload') }}
 
-select * from {{ ref('stg_events__events') }}
-where
-    {%- if incremental_scoring() %}
-        event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
-        or (event_id is null and {{ is_in_event_reload() }})
-    {%- else %}
-        false
-    {%- endif %}
+with
+
+raw_events as (
+
+    select * from {{ ref('stg_events__events') }}
+
+),
+
+final as (
+
+    select * from raw_events
+    where
+        {%- if incremental_scoring() %}
+            event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
+            or (event_id is null and {{ is_in_event_reload() }})
+        {%- else %}
+            false
+        {%- endif %}
+
+)
+
+select * from final
