@@ -1,6 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_contacts',
+    replaced_from_column='exited_at',
     on_schema_change='fail',
 ) }}
 

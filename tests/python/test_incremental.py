@@ -4,7 +4,9 @@ A generated data set is cut into the exports of consecutive days (scripts/slice_
 - Day by day: project A is built in full on the first day's export, then runs incrementally on
   each following day's export with as_of = the end of that day; project B is built once in full
   on the last day's export with the same as_of. Every mart (dim_, fct_, rpt_, quarantine_ tables;
-  not the run log) must hold the same rows in both DuckDB files.
+  not the run log) must hold the same rows in both DuckDB files, and so must the tables whose
+  incremental runs keep a contact's rows from before its replaced_from (config
+  replaced_from_column): the scores of later days are computed from them.
 - Late events: an event arriving one day after it occurred (inside var event_lookback_days) is
   picked up by the next incremental run; one arriving later than the lookback makes that run
   reload and recompute everything; both equal a full build, and so does `--full-refresh`.
@@ -113,17 +115,46 @@ def export_day(project: DbtProject, full_raw: Path, day: dt.date, late: tuple = 
     os.replace(temporary, events)
 
 
+def kept_history_models() -> set[str]:
+    """The models whose incremental runs keep a contact's stored rows from before its
+    replaced_from (config replaced_from_column): a wrong kept row would only show in the marts of
+    a later day, so their tables are compared too."""
+    return {
+        path.stem
+        for path in (REPO_ROOT / "models").rglob("*.sql")
+        if "replaced_from_column=" in path.read_text()
+    }
+
+
 def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> set[str]:
     names = connection.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = ? and table_schema = 'main'",
         [database],
     ).fetchall()
-    return {name for (name,) in names if name.startswith(MART_PREFIXES) and name != RUN_LOG_TABLE}
+    kept = kept_history_models()
+    return {
+        name
+        for (name,) in names
+        if (name.startswith(MART_PREFIXES) and name != RUN_LOG_TABLE) or name in kept
+    }
+
+
+def comparable_rows(database: str, table: str, columns: list[str]) -> str:
+    """The table as a subquery both projects can be compared by: contact_number (numbered anew
+    by each full build) as the contact_id it numbers, score_key (made of it) left out."""
+    if "contact_number" not in columns:
+        return f"{database}.main.{table}"
+    return (
+        f"(select rows.*, numbers.contact_id as numbered_contact_id from {database}.main.{table} "
+        f"as rows left join {database}.main.int_contact_numbers as numbers "
+        "on rows.contact_number = numbers.contact_number)"
+    )
 
 
 def mart_differences(left: DbtProject, right: DbtProject) -> list[str]:
-    """One line per mart whose rows differ (EXCEPT ALL both ways), with example rows.
+    """One line per mart (and kept-history table) whose rows differ (EXCEPT ALL both ways),
+    with example rows.
 
     Doubles (the rates of the rpt_ tables) are compared rounded to 9 decimals."""
     problems: list[str] = []
@@ -133,6 +164,7 @@ def mart_differences(left: DbtProject, right: DbtProject) -> list[str]:
         left_tables = mart_tables(connection, "left_db")
         right_tables = mart_tables(connection, "right_db")
         assert len(left_tables) > 15, sorted(left_tables)
+        assert kept_history_models() <= left_tables, sorted(kept_history_models() - left_tables)
         if left_tables != right_tables:
             problems.append(
                 f"tables only in {left.root.name}: {sorted(left_tables - right_tables)}, "
@@ -151,19 +183,30 @@ def mart_differences(left: DbtProject, right: DbtProject) -> list[str]:
             if columns["left_db"] != columns["right_db"]:
                 problems.append(f"{table}: columns differ: {columns}")
                 continue
-            names = [name for name, _ in columns["left_db"]]
+            compared = [
+                (name, data_type)
+                for name, data_type in columns["left_db"]
+                if name not in ("contact_number", "score_key")
+            ]
+            if any(name == "contact_number" for name, _ in columns["left_db"]):
+                compared.append(("numbered_contact_id", "VARCHAR"))
+            names = [name for name, _ in compared]
             select_list = ", ".join(
                 f'round("{name}", 9)' if data_type in ("DOUBLE", "FLOAT") else f'"{name}"'
-                for name, data_type in columns["left_db"]
+                for name, data_type in compared
             )
+            source = {
+                database: comparable_rows(database, table, [name for name, _ in columns[database]])
+                for database in ("left_db", "right_db")
+            }
             counts, only = {}, {}
             for this, other in (("left_db", "right_db"), ("right_db", "left_db")):
                 (counts[this],) = connection.execute(
                     f"select count(*) from {this}.main.{table}"
                 ).fetchone()
                 only[this] = connection.execute(
-                    f"select {select_list} from {this}.main.{table} except all "
-                    f"select {select_list} from {other}.main.{table} order by all"
+                    f"select {select_list} from {source[this]} except all "
+                    f"select {select_list} from {source[other]} order by all"
                 ).fetchall()
             if only["left_db"] or only["right_db"]:
                 lines = [

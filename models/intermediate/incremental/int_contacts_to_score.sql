@@ -9,8 +9,11 @@
       event, a feedback, a deal created or closed;
     - a scheduled change falls in that time: an event rule's decay step or stop (window_days,
       max_occurrences), an event leaving the window of an event_count rule, an inactivity step.
-    The stored tables are read as the previous run left them. One row per contact, with its
-    contact_number. -#}
+    The stored tables are read as the previous run left them. replaced_from: the start of the day
+    of the contact's earliest changed input (a changed event's time, the previous as_of for what
+    happens in the period), null when anything else changed (contact row, properties, feedback,
+    deals) or the contact is new: time-stamped models keep its stored rows from before then
+    (config replaced_from_column). One row per contact, with its contact_number. -#}
 
 -- refs of the incremental branch:
 -- depends_on: {{ ref('int_scoring_run') }}
@@ -124,7 +127,9 @@ all_contacts as (
 
 recompute_all as (
 
-    select all_contacts.contact_id
+    select
+        all_contacts.contact_id,
+        cast(null as {{ dbt.type_timestamp() }}) as changed_from
     from all_contacts
     inner join period
         on period.is_recompute_all
@@ -133,7 +138,9 @@ recompute_all as (
 
 inputs_changed as (
 
-    select coalesce(fingerprints.contact_id, previous_fingerprints.contact_id) as contact_id
+    select
+        coalesce(fingerprints.contact_id, previous_fingerprints.contact_id) as contact_id,
+        cast(null as {{ dbt.type_timestamp() }}) as changed_from
     from fingerprints
     full outer join previous_fingerprints
         on fingerprints.contact_id = previous_fingerprints.contact_id
@@ -149,32 +156,44 @@ inputs_changed as (
 ] | join(', ') %}
 events_changed as (
 
-    select contact_id from (
-        select {{ scored_event_columns }} from replaced_events where reject_reason is null
-        except all
-        select {{ scored_event_columns }} from reloaded_events where reject_reason is null
-    ) as removed
+    select
+        contact_id,
+        min(occurred_at) as changed_from
+    from (
+        select contact_id, occurred_at from (
+            select {{ scored_event_columns }} from replaced_events where reject_reason is null
+            except all
+            select {{ scored_event_columns }} from reloaded_events where reject_reason is null
+        ) as removed
 
-    union
+        union all
 
-    select contact_id from (
-        select {{ scored_event_columns }} from reloaded_events where reject_reason is null
-        except all
-        select {{ scored_event_columns }} from replaced_events where reject_reason is null
-    ) as added
+        select contact_id, occurred_at from (
+            select {{ scored_event_columns }} from reloaded_events where reject_reason is null
+            except all
+            select {{ scored_event_columns }} from replaced_events where reject_reason is null
+        ) as added
+    ) as changed_events
+    group by contact_id
 
 ),
 
+-- a new contact has no stored rows to keep (rows before created_at are kept too); what else
+-- starts to exist, and what is scheduled, happens after the previous as_of
 started_to_exist as (
 
-    select fingerprints.contact_id
+    select
+        fingerprints.contact_id,
+        cast(null as {{ dbt.type_timestamp() }}) as changed_from
     from fingerprints
     cross join period
     where {{ is_in_scoring_period('fingerprints.created_at') }}
 
     union
 
-    select stored_events.contact_id
+    select
+        stored_events.contact_id,
+        period.starts_after as changed_from
     from {{ ref('int_events_validated') }} as stored_events
     cross join period
     where stored_events.reject_reason is null
@@ -182,14 +201,18 @@ started_to_exist as (
 
     union
 
-    select feedback.contact_id
+    select
+        feedback.contact_id,
+        period.starts_after as changed_from
     from feedback
     cross join period
     where {{ is_in_scoring_period('feedback.created_at') }}
 
     union
 
-    select deals.contact_id
+    select
+        deals.contact_id,
+        period.starts_after as changed_from
     from deals
     cross join period
     where {{ is_in_scoring_period('deals.created_at') }}
@@ -199,7 +222,9 @@ started_to_exist as (
 
 scheduled_changes as (
 
-    select stored_spans.contact_id
+    select
+        stored_spans.contact_id,
+        period.starts_after as changed_from
     from {{ model_relation('int_event_rule_spans') }} as stored_spans
     cross join period
     where {{ is_in_scoring_period('stored_spans.stops_counting_at') }}
@@ -210,10 +235,13 @@ scheduled_changes as (
     -- happens k * decay_period_days whole days after occurred_at, so the steps reached by a time t
     -- are floor(age in days at t / period): one falls in the period when the first step after
     -- starts_after is reached by ends_at
-    select decaying_spans.contact_id
+    select
+        decaying_spans.contact_id,
+        decaying_spans.starts_after as changed_from
     from (
         select
             stored_spans.contact_id,
+            period.starts_after,
             least(ceil(100.0 / stored_spans.decay_percent), 999) as last_step,
             floor({{ age_in_days('stored_spans.occurred_at', 'period.ends_at') }} * 1.0
                 / stored_spans.decay_period_days) as steps_reached_at_end,
@@ -232,7 +260,9 @@ scheduled_changes as (
 
     union
 
-    select stored_events.contact_id
+    select
+        stored_events.contact_id,
+        period.starts_after as changed_from
     from {{ ref('int_events_validated') }} as stored_events
     inner join count_windows
         on stored_events.event_type = count_windows.field
@@ -243,7 +273,9 @@ scheduled_changes as (
 
     union
 
-    select fingerprints.contact_id
+    select
+        fingerprints.contact_id,
+        period.starts_after as changed_from
     from fingerprints
     left join last_activity
         on fingerprints.contact_id = last_activity.contact_id
@@ -255,17 +287,31 @@ scheduled_changes as (
 
 ),
 
+changes as (
+
+    select * from recompute_all
+    union all
+    select * from inputs_changed
+    union all
+    select * from events_changed
+    union all
+    select * from started_to_exist
+    union all
+    select * from scheduled_changes
+
+),
+
+-- null (everything changed) wins over any time
 changed_contacts as (
 
-    select contact_id from recompute_all
-    union
-    select contact_id from inputs_changed
-    union
-    select contact_id from events_changed
-    union
-    select contact_id from started_to_exist
-    union
-    select contact_id from scheduled_changes
+    select
+        contact_id,
+        case
+            when {{ dbt.bool_or('changed_from is null') }} then cast(null as {{ dbt.type_timestamp() }})
+            else {{ dbt.date_trunc('day', 'min(changed_from)') }}
+        end as replaced_from
+    from changes
+    group by contact_id
 
 ),
 
@@ -274,9 +320,15 @@ changed_contacts as (
 to_score as (
 
     {% if incremental_scoring() -%}
-        select contact_id from changed_contacts
+        select
+            contact_id,
+            replaced_from
+        from changed_contacts
     {%- else -%}
-        select contact_id from fingerprints
+        select
+            contact_id,
+            cast(null as {{ dbt.type_timestamp() }}) as replaced_from
+        from fingerprints
     {%- endif %}
 
 ),
@@ -285,7 +337,8 @@ final as (
 
     select
         to_score.contact_id,
-        contact_numbers.contact_number
+        contact_numbers.contact_number,
+        to_score.replaced_from
     from to_score
     left join {{ ref('int_contact_numbers') }} as contact_numbers
         on to_score.contact_id = contact_numbers.contact_id
