@@ -400,6 +400,41 @@ def contacts_without_events(full_raw: Path, created_before: str) -> list[str]:
     return [contact_id for (contact_id,) in rows]
 
 
+def contacts_active_on(full_raw: Path, day: dt.date) -> list[str]:
+    """Contacts (one valid row) with two or more raw events on the morning of `day` and none from
+    noon to the end of the next day: a late event in the evening of `day` lands after the others
+    of its day (the end of day moves, so stored rows of that day change while those of earlier
+    days stay) and is their last activity on the next day."""
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            f"""
+            with contacts as (
+                select trim(contact_id) as contact_id
+                from read_parquet('{full_raw}/contacts.parquet')
+                group by 1
+                having count(*) = 1
+            ),
+            events as (
+                select trim(contact_id) as contact_id, try_cast(occurred_at as timestamp) as at
+                from read_parquet('{full_raw}/events.parquet')
+            )
+            select events.contact_id from events
+            inner join contacts on events.contact_id = contacts.contact_id
+            group by 1
+            having count(*) filter (
+                where events.at >= timestamp '{day} 00:00:00'
+                    and events.at < timestamp '{day} 12:00:00'
+            ) >= 2
+                and count(*) filter (
+                    where events.at >= timestamp '{day} 12:00:00'
+                        and events.at < timestamp '{day}' + interval 2 day
+                ) = 0
+            order by 1
+            """
+        ).fetchall()
+    return [contact_id for (contact_id,) in rows]
+
+
 def last_activity(project: DbtProject, contact_id: str) -> set:
     return {
         str(row[0])[:19] if row[0] is not None else None
@@ -422,15 +457,17 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     candidates = contacts_without_events(full_raw, str(too_late_at - dt.timedelta(days=1)))
     assert len(candidates) >= 2, candidates
     within = late_event("E_LATE_WITHIN", candidates[0], f"{BASE_DAY} 12:00:00")
+    (busy_contact, *_) = contacts_active_on(full_raw, BASE_DAY)
+    within_busy = late_event("E_LATE_WITHIN_BUSY", busy_contact, f"{BASE_DAY} 23:30:00")
     beyond = late_event("E_LATE_BEYOND", candidates[1], str(too_late_at))
-    steps: dict = {"within": within, "beyond": beyond}
+    steps: dict = {"within": within, "within_busy": within_busy, "beyond": beyond}
 
     background = ThreadPoolExecutor(max_workers=1)  # R's builds while L runs (subprocesses)
-    export_day(reference, full_raw, LATE_DAY, late=(within,))
+    export_day(reference, full_raw, LATE_DAY, late=(within, within_busy))
     reference_built = background.submit(run, reference, LATE_DAY, full=True, seeds=True)
     export_day(incremental, full_raw, BASE_DAY)
     run(incremental, BASE_DAY, full=True, seeds=True)
-    export_day(incremental, full_raw, LATE_DAY, late=(within,))
+    export_day(incremental, full_raw, LATE_DAY, late=(within, within_busy))
     run(incremental, LATE_DAY)
     reference_built.result()
     steps["within_differences"] = mart_differences(incremental, reference)
@@ -438,9 +475,13 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
         last_activity(incremental, within["contact_id"]),
         last_activity(reference, within["contact_id"]),
     )
+    steps["within_busy_activity"] = (
+        last_activity(incremental, within_busy["contact_id"]),
+        last_activity(reference, within_busy["contact_id"]),
+    )
 
     for project in (incremental, reference):
-        export_day(project, full_raw, TOO_LATE_DAY, late=(within, beyond))
+        export_day(project, full_raw, TOO_LATE_DAY, late=(within, within_busy, beyond))
     reference_built = background.submit(run, reference, TOO_LATE_DAY, full=True)
     run(incremental, TOO_LATE_DAY)
     reference_built.result()
@@ -460,6 +501,11 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
 def test_late_event_inside_the_lookback_is_picked_up(late_arrivals: dict) -> None:
     incremental, reference = late_arrivals["within_activity"]
     assert reference == {late_arrivals["within"]["occurred_at"]}  # the event counts
+    assert incremental == reference
+    # one that lands after the other events of its day on an active contact: the stored rows of
+    # that day are replaced, those of earlier days kept (kept-history tables compared too)
+    incremental, reference = late_arrivals["within_busy_activity"]
+    assert reference == {late_arrivals["within_busy"]["occurred_at"]}
     assert incremental == reference
     assert not late_arrivals["within_differences"], "\n".join(late_arrivals["within_differences"])
 
