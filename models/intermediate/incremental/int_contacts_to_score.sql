@@ -8,7 +8,8 @@
     - something of it starts to exist between the previous as_of and this one: the contact, an
       event, a feedback, a deal created or closed;
     - a scheduled change falls in that time: an event rule's decay step or stop (window_days,
-      max_occurrences), an event leaving the window of an event_count rule, an inactivity step.
+      max_occurrences) or its match leaving window_days (required rules), an event leaving the
+      window of an event_count rule, an inactivity step.
     The stored tables are read as the previous run left them. replaced_from: the start of the day
     of the contact's earliest changed input (a changed event's time, the previous as_of for what
     happens in the period), null when anything else changed (contact row, properties, feedback,
@@ -227,7 +228,10 @@ scheduled_changes as (
         period.starts_after as changed_from
     from {{ model_relation('int_event_rule_spans') }} as stored_spans
     cross join period
+    -- a match pushed out by max_occurrences stops counting earlier, but a required rule
+    -- (int_score_changes_merged) stops matching when it leaves the window
     where {{ is_in_scoring_period('stored_spans.stops_counting_at') }}
+        or {{ is_in_scoring_period('stored_spans.leaves_window_at') }}
 
     union
 

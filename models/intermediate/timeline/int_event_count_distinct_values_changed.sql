@@ -112,7 +112,9 @@ island_changes as (
 
 ),
 
--- changes at the same moment need no merging: their effects on the condition add up
+-- changes at the same moment need no merging: their effects on the condition add up; ordered by
+-- value_change too, so the rows of one moment come out the same in every build (incremental
+-- runs compare and keep them)
 distinct_running as (
 
     select
@@ -121,7 +123,7 @@ distinct_running as (
         changed_at,
         sum(value_change) over (
             partition by rule_key
-            order by changed_at
+            order by changed_at, value_change
             rows between unbounded preceding and current row
         ) as value_after,
         value_change
