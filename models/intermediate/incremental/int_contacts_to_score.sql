@@ -179,9 +179,8 @@ events_changed as (
 
 ),
 
--- a new contact has no stored rows to keep (rows before created_at are kept too); what else
--- starts to exist, and what is scheduled, happens after the previous as_of
-started_to_exist as (
+-- a new contact has no stored rows to keep (rows before created_at are kept too)
+new_contacts as (
 
     select
         fingerprints.contact_id,
@@ -190,11 +189,11 @@ started_to_exist as (
     cross join period
     where {{ is_in_scoring_period('fingerprints.created_at') }}
 
-    union
+),
 
-    select
-        stored_events.contact_id,
-        period.starts_after as changed_from
+started_to_exist as (
+
+    select stored_events.contact_id
     from {{ ref('int_events_validated') }} as stored_events
     cross join period
     where stored_events.reject_reason is null
@@ -202,18 +201,14 @@ started_to_exist as (
 
     union
 
-    select
-        feedback.contact_id,
-        period.starts_after as changed_from
+    select feedback.contact_id
     from feedback
     cross join period
     where {{ is_in_scoring_period('feedback.created_at') }}
 
     union
 
-    select
-        deals.contact_id,
-        period.starts_after as changed_from
+    select deals.contact_id
     from deals
     cross join period
     where {{ is_in_scoring_period('deals.created_at') }}
@@ -223,9 +218,7 @@ started_to_exist as (
 
 scheduled_changes as (
 
-    select
-        stored_spans.contact_id,
-        period.starts_after as changed_from
+    select stored_spans.contact_id
     from {{ model_relation('int_event_rule_spans') }} as stored_spans
     cross join period
     -- a match pushed out by max_occurrences stops counting earlier, but a required rule
@@ -239,13 +232,10 @@ scheduled_changes as (
     -- happens k * decay_period_days whole days after occurred_at, so the steps reached by a time t
     -- are floor(age in days at t / period): one falls in the period when the first step after
     -- starts_after is reached by ends_at
-    select
-        decaying_spans.contact_id,
-        decaying_spans.starts_after as changed_from
+    select decaying_spans.contact_id
     from (
         select
             stored_spans.contact_id,
-            period.starts_after,
             least(ceil(100.0 / stored_spans.decay_percent), 999) as last_step,
             floor({{ age_in_days('stored_spans.occurred_at', 'period.ends_at') }} * 1.0
                 / stored_spans.decay_period_days) as steps_reached_at_end,
@@ -264,9 +254,7 @@ scheduled_changes as (
 
     union
 
-    select
-        stored_events.contact_id,
-        period.starts_after as changed_from
+    select stored_events.contact_id
     from {{ ref('int_events_validated') }} as stored_events
     inner join count_windows
         on stored_events.event_type = count_windows.field
@@ -277,9 +265,7 @@ scheduled_changes as (
 
     union
 
-    select
-        fingerprints.contact_id,
-        period.starts_after as changed_from
+    select fingerprints.contact_id
     from fingerprints
     left join last_activity
         on fingerprints.contact_id = last_activity.contact_id
@@ -299,9 +285,18 @@ changes as (
     union all
     select * from events_changed
     union all
-    select * from started_to_exist
+    select * from new_contacts
     union all
-    select * from scheduled_changes
+    -- what starts to exist or is scheduled in the period happens after the previous as_of
+    select
+        in_period.contact_id,
+        period.starts_after as changed_from
+    from (
+        select contact_id from started_to_exist
+        union
+        select contact_id from scheduled_changes
+    ) as in_period
+    cross join period
 
 ),
 
