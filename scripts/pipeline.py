@@ -152,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         help="rebuild every contact and reload every raw event (default: an incremental run "
         "once a build exists; README 'Incremental runs')",
     )
+    parser.add_argument(
+        "--verify-kept-history",
+        action="store_true",
+        help="dbt var verify_kept_history: an incremental run checks the history rows it keeps "
+        "against what it computed for them and fails on a difference (README 'Incremental runs')",
+    )
     args = parser.parse_args(argv)
 
     args.database = args.database.resolve()
@@ -179,6 +185,8 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
         for name, value in (("raw_data_path", args.raw_data_path), ("as_of", args.as_of))
         if value is not None
     }
+    if args.verify_kept_history:
+        dbt_vars["verify_kept_history"] = True
     raw_path = Path(args.raw_data_path or "data/raw")
     config_dir = args.project_dir / env.get("LEAD_SCORING_CONFIG_DIR", "seeds")
     build = [str(Path(python).with_name("dbt")), "build", "--project-dir", str(args.project_dir)]

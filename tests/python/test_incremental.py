@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -90,7 +91,12 @@ def run(
         command = ["run"]
     if full:
         command.append("--full-refresh")
-    dbt_vars = {"as_of": end_of(day), "event_lookback_days": LOOKBACK_DAYS}
+    # every incremental run also checks the rows it keeps against what it computed for them
+    dbt_vars = {
+        "as_of": end_of(day),
+        "event_lookback_days": LOOKBACK_DAYS,
+        "verify_kept_history": True,
+    }
     result = project.dbt(*command, vars=dbt_vars)
     assert result.returncode == 0, f"dbt {' '.join(command)} on {day}:\n{result.output[-6000:]}"
 
@@ -284,14 +290,15 @@ def test_slices_grow_day_by_day(full_raw: Path, tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def day_by_day(
-    full_raw: Path, tmp_path_factory: pytest.TempPathFactory
+def build_day_by_day(
+    root: Path, full_raw: Path, configure=None
 ) -> tuple[DbtProject, DbtProject, list[dt.date]]:
     """A: full build on FIRST_DAY, then one incremental run per day up to END_DAY;
-    B: one full build on END_DAY's export."""
-    root = tmp_path_factory.mktemp("day_by_day")
+    B: one full build on END_DAY's export. `configure(project)` edits both projects first."""
     daily, full = DbtProject(root / "daily"), DbtProject(root / "full")
+    if configure:
+        configure(daily)
+        configure(full)
     days = [FIRST_DAY + dt.timedelta(days=k) for k in range((END_DAY - FIRST_DAY).days + 1)]
     with ThreadPoolExecutor(max_workers=1) as background:  # B meanwhile (dbt is a subprocess)
         export_day(full, full_raw, END_DAY)
@@ -305,12 +312,52 @@ def day_by_day(
     return daily, full, days
 
 
+@pytest.fixture(scope="module")
+def day_by_day(
+    full_raw: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtProject, DbtProject, list[dt.date]]:
+    return build_day_by_day(tmp_path_factory.mktemp("day_by_day"), full_raw)
+
+
 def test_day_by_day_incremental_runs_equal_a_full_build(
     day_by_day: tuple[DbtProject, DbtProject, list[dt.date]],
 ) -> None:
     daily, full, _ = day_by_day
     problems = mart_differences(daily, full)
     assert not problems, "\n".join(problems)
+
+
+def require_rules_with_short_windows(project: DbtProject) -> None:
+    """mql also requires an email click that counts for 7 days only (3 most recent: a 4th pushes
+    the oldest out before its window ends), sql a demo request: qualification then changes when a
+    match leaves its window, a scheduled change the contact choice must not miss."""
+    seeds = project.root / "seeds"
+    rules = (seeds / "scoring_rules.csv").read_text()
+    short = rules.replace(",email_click,,,,,3,3,90,", ",email_click,,,,,3,3,7,")
+    assert short != rules
+    (seeds / "scoring_rules.csv").write_text(short)
+    thresholds = (seeds / "lifecycle_thresholds.csv").read_text()
+    required = thresholds.replace("default,mql,60,\n", "default,mql,60,email_click\n").replace(
+        "default,sql,100,\n", "default,sql,100,demo_request\n"
+    )
+    assert required.count("email_click") == 1 and required.count("demo_request") == 1
+    (seeds / "lifecycle_thresholds.csv").write_text(required)
+
+
+def test_day_by_day_with_required_rules_equals_a_full_build(full_raw: Path, tmp_path: Path) -> None:
+    daily, full, _ = build_day_by_day(tmp_path, full_raw, require_rules_with_short_windows)
+    problems = mart_differences(daily, full)
+    assert not problems, "\n".join(problems)
+    # the variant is only worth its time if a required match left its window in the period
+    left_window = daily.query_dict(
+        "select count(*) as n from ("
+        "  select changed_at, is_mql_rule_matched, lag(is_mql_rule_matched) over ("
+        "    partition by contact_id order by changed_at) as was_matched"
+        "  from main.int_lead_score_timeline where model_id = 'default'"
+        ") as moments where was_matched and not is_mql_rule_matched"
+        f" and changed_at > '{end_of(FIRST_DAY)}'"
+    )
+    assert left_window[0]["n"] > 0
 
 
 def run_log(project: DbtProject) -> list[dict]:
@@ -527,6 +574,53 @@ def test_event_later_than_the_lookback_makes_the_run_reload_everything(late_arri
     )
 
 
+def test_verify_kept_history_stops_a_run_that_keeps_stale_rows(
+    full_raw: Path, tmp_path: Path
+) -> None:
+    """With replaced_from two days late, the rows of a contact's new day (its events of that
+    day) are kept as stored, without them: the check must stop the first incremental run and
+    name what differs."""
+    project = DbtProject(tmp_path / "stale")
+    model = project.root / "models" / "intermediate" / "incremental" / "int_contacts_to_score.sql"
+    text = model.read_text()
+    late = "{{ dbt.dateadd('day', 2, dbt.date_trunc('day', 'min(changed_from)')) }}"
+    broken = text.replace("{{ dbt.date_trunc('day', 'min(changed_from)') }}", late)
+    assert broken != text
+    model.write_text(broken)  # before the full build, so the run after it is incremental
+    export_day(project, full_raw, FIRST_DAY)
+    run(project, FIRST_DAY, full=True, seeds=True)
+
+    def table_rows(table: str) -> list[tuple]:
+        with duckdb.connect(str(project.db_path), read_only=True) as connection:
+            return connection.execute(f"select * from main.{table} order by all").fetchall()
+
+    kept_history = sorted(kept_history_models())
+    before = {table: table_rows(table) for table in kept_history}
+    next_day = FIRST_DAY + dt.timedelta(days=1)
+    export_day(project, full_raw, next_day)
+    result = project.dbt(
+        "run",
+        vars={
+            "as_of": end_of(next_day),
+            "event_lookback_days": LOOKBACK_DAYS,
+            "verify_kept_history": True,
+        },
+    )
+    assert result.returncode != 0
+    assert "int_contacts_to_score missed a change" in result.output
+    assert "computed, not stored" in result.output
+    stopped = re.findall(
+        r'verify_kept_history: \d+ kept row\(s\) of "[^"]+"\."main"\."(\w+)"', result.output
+    )
+    assert stopped, result.output[-4000:]
+    # a stopped model wrote nothing (others of the run may have: the run is not complete) ...
+    for table in stopped:
+        assert table_rows(table) == before[table], table
+    # ... so the next run recomputes everything, and nothing is kept that could differ
+    run(project, next_day)
+    assert last_run(project)["recompute_all_reason"] == "the previous run did not complete"
+
+
 # ------------------------------------------------------------------------------------------------
 # When an incremental run recomputes everything, and what it refuses
 # ------------------------------------------------------------------------------------------------
@@ -546,7 +640,12 @@ def test_incremental_run_recomputes_everything_when_it_cannot_trust_the_previous
 
     # a run that dies before its end (here: every model but the run log) ...
     export_day(project, full_raw, LATE_DAY)
-    died = project.dbt("run", "--exclude", RUN_LOG_TABLE, vars={"as_of": end_of(LATE_DAY)})
+    died = project.dbt(
+        "run",
+        "--exclude",
+        RUN_LOG_TABLE,
+        vars={"as_of": end_of(LATE_DAY), "verify_kept_history": True},
+    )
     assert died.returncode == 0, died.output[-4000:]
     # ... makes the next one recompute every contact
     run(project, LATE_DAY)
@@ -567,7 +666,21 @@ def test_incremental_run_recomputes_everything_when_it_cannot_trust_the_previous
     assert project.dbt("seed", vars={"as_of": end_of(TOO_LATE_DAY)}).returncode == 0
     run(project, TOO_LATE_DAY + dt.timedelta(days=1))
     assert last_run(project)["recompute_all_reason"] == (
-        "models or configuration changed since the previous run"
+        "the code or configuration changed since the previous run"
+    )
+
+    # so does a macro change, though no model file changes (kept history computed by the old
+    # macro would otherwise stay)
+    macro = project.root / "macros" / "clean_text.sql"
+    text = macro.read_text()
+    changed = text.replace(
+        "{% macro clean_text(expression) %}", "{% macro clean_text(expression) %}{#- edited -#}"
+    )
+    assert changed != text
+    macro.write_text(changed)
+    run(project, TOO_LATE_DAY + dt.timedelta(days=1))
+    assert last_run(project)["recompute_all_reason"] == (
+        "the code or configuration changed since the previous run"
     )
 
     # going back in time is a recomputation too

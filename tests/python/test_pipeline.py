@@ -97,8 +97,11 @@ def test_fail_on_stale_stops_before_publishing(done) -> None:
     result = run_pipeline(project, "--fail-on-stale")
     assert result.returncode == 25
     assert (project.root / "served" / "lead_scoring.duckdb").stat().st_mtime_ns == before
-    fresh = run_pipeline(project, "--stale-after-hours", "2000", "--skip-export")
+    fresh = run_pipeline(
+        project, "--stale-after-hours", "2000", "--skip-export", "--verify-kept-history"
+    )
     assert fresh.returncode == 0 and "WARNING" not in fresh.stdout
+    assert '"verify_kept_history": true' in fresh.stdout  # passed on to the incremental build
 
 
 def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:

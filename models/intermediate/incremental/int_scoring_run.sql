@@ -97,7 +97,7 @@ checked as (
                 when previous_started.invocation_id is distinct from previous_completed.invocation_id
                     then 'the previous run did not complete'
                 when previous_completed.code_version <> this_run.code_version
-                    then 'models or configuration changed since the previous run'
+                    then 'the code or configuration changed since the previous run'
                 when raw_history.fingerprint is distinct from stored_history.fingerprint
                     then 'raw events older than the lookback window changed'
                 when this_run.as_of < previous_completed.as_of
