@@ -9,6 +9,7 @@
 -- int_events_replaced keeps the stored events this run replaces, for int_contacts_to_score
 -- depends_on: {{ ref('int_events_replaced') }}
 -- depends_on: {{ ref('int_event_ids_to_reload') }}
+-- depends_on: {{ ref('int_raw_events_reloaded') }}
 -- depends_on: {{ ref('int_scoring_run') }}
 
 select * from {{ ref('int_events_to_load') }}

@@ -8,17 +8,50 @@
 {#- End-of-day scores (SPEC 7): for every contact and model, a row per day on which the end-of-day
     score differs from the previous day's, valid from that day until (not including) valid_to.
     The score on day D is the row with valid_from <= D < valid_to (valid_to null: still valid).
-    The last row holds the score at as_of, which equals fct_lead_scores. -#}
+    The last row holds the score at as_of, which equals fct_lead_scores. An incremental run
+    resumes a recomputed contact's history at its first stored row it replaces (macro
+    resumes_kept_history). -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
 
 with
 
+{% if resumes_kept_history() -%}
+-- the first stored row the run replaces (valid_to from replaced_from on, or open): the rows
+-- before it stay, and the history computed from its valid_from on starts with it (the first
+-- end-of-day score counts as a change). Recomputed from the start: a contact with no
+-- replaced_from or no such row.
+resumed_from as (
+
+    select
+        stored.contact_id,
+        stored.model_id,
+        min(stored.valid_from) as resumed_from
+    from {{ this }} as stored
+    inner join {{ ref('int_contacts_to_score') }} as to_score
+        on stored.contact_id = to_score.contact_id
+    where to_score.replaced_from is not null
+        and (stored.valid_to is null or stored.valid_to >= to_score.replaced_from)
+    group by 1, 2
+
+),
+
+{% endif -%}
+
 timeline as (
 
-    select * from {{ ref('int_lead_score_timeline') }}
-    where {{ is_contact_to_score() }}
+    select timeline.*
+    from {{ ref('int_lead_score_timeline') }} as timeline
+    {%- if resumes_kept_history() %}
+        left join resumed_from
+            on timeline.contact_id = resumed_from.contact_id
+            and timeline.model_id = resumed_from.model_id
+    {%- endif %}
+    where {{ is_contact_to_score('timeline.contact_id') }}
+    {%- if resumes_kept_history() %}
+        and (resumed_from.resumed_from is null or timeline.changed_at >= resumed_from.resumed_from)
+    {%- endif %}
 
 ),
 

@@ -20,6 +20,7 @@
 -- depends_on: {{ ref('int_scoring_run') }}
 -- depends_on: {{ ref('int_events_replaced') }}
 -- depends_on: {{ ref('int_event_ids_to_reload') }}
+-- depends_on: {{ ref('int_raw_events_reloaded') }}
 -- depends_on: {{ ref('int_events_validated') }}
 -- depends_on: {{ ref('int_sales_feedback_validated') }}
 -- depends_on: {{ ref('int_deals_validated') }}

@@ -7,6 +7,7 @@
 
 -- depends_on: {{ ref('int_scoring_run') }}
 -- depends_on: {{ ref('int_event_ids_to_reload') }}
+-- depends_on: {{ ref('int_raw_events_reloaded') }}
 
 with
 

@@ -10,7 +10,9 @@
     inactivity, adjustments and clamping exactly as int_lead_scores_computed applies them at as_of
     (a test checks that the last row equals fct_lead_scores). For the lifecycle model it also
     carries what the lifecycle needs at that moment: how many feedbacks were given and whether the
-    required rules of mql and sql are matched. One row per model, contact and moment. -#}
+    required rules of mql and sql are matched. An incremental run resumes a recomputed contact at
+    its replaced_from (macro resumes_kept_history): the running state before it is one sum, not a
+    window over its whole history. One row per model, contact and moment. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
@@ -43,6 +45,79 @@ changes_by_time as (
         end as row_kind,
         is_created_moment
     from {{ ref('int_score_changes_merged') }}
+
+),
+
+{% if resumes_kept_history() -%}
+-- the time each recomputed contact resumes at (null: from its start)
+resumed_changes as (
+
+    select
+        changes_by_time.*,
+        resumed_from.resumed_from_us
+    from changes_by_time
+    left join (
+        select
+            {{ score_key('to_score.contact_number', 'scoring_models') }} as score_key,
+            {{ epoch_microseconds('to_score.replaced_from') }} as resumed_from_us
+        from {{ ref('int_contacts_to_score') }} as to_score
+        cross join {{ ref('stg_config__scoring_models') }} as scoring_models
+        where to_score.replaced_from is not null
+    ) as resumed_from
+        on changes_by_time.score_key = resumed_from.score_key
+
+),
+
+{% endif -%}
+
+-- what the window runs over: every change, or in an incremental run the changes from each
+-- contact's resumed_from on after one row (is_state_before, just before it) holding the sum of
+-- the changes before it; the running sums then continue from that state
+changes_to_run as (
+
+    {% if resumes_kept_history() -%}
+        select
+            score_key,
+            changed_at_us,
+            fit_cents,
+            engagement_cents,
+            penalty_cents,
+            adjustment_cents,
+            reset_change,
+            feedback_change,
+            mql_rule_change,
+            sql_rule_change,
+            row_kind,
+            is_created_moment,
+            false as is_state_before
+        from resumed_changes
+        where resumed_from_us is null or changed_at_us >= resumed_from_us
+
+        union all
+
+        select
+            score_key,
+            min(resumed_from_us) - 1 as changed_at_us,
+            sum(fit_cents) as fit_cents,
+            sum(engagement_cents) as engagement_cents,
+            sum(penalty_cents) as penalty_cents,
+            sum(adjustment_cents) as adjustment_cents,
+            sum(reset_change) as reset_change,
+            sum(feedback_change) as feedback_change,
+            sum(mql_rule_change) as mql_rule_change,
+            sum(sql_rule_change) as sql_rule_change,
+            0 as row_kind,
+            false as is_created_moment,
+            true as is_state_before
+        from resumed_changes
+        where changed_at_us < resumed_from_us
+        group by score_key
+    {%- else -%}
+        select
+            *,
+            false as is_state_before
+        from changes_by_time
+    {%- endif %}
 
 ),
 
@@ -91,8 +166,9 @@ running as (
         bit_or(row_kind) over this_moment >= 2 as is_changed_moment,
         bit_or(row_kind) over this_moment % 2 = 1 as is_marker_moment,
         is_created_moment as is_first_moment,
+        is_state_before,
         lead(changed_at_us) over same_contact as next_row_changed_at_us
-    from changes_by_time
+    from changes_to_run
     window
         same_contact as (partition by score_key order by changed_at_us),
         changes_so_far as (same_contact range between unbounded preceding and current row),
@@ -100,11 +176,13 @@ running as (
 
 ),
 
--- one row per moment (its last row: the next row belongs to the next moment)
+-- one row per moment (its last row: the next row belongs to the next moment), not the state
+-- before a resumed contact
 moments as (
 
     select * from running
-    where next_row_changed_at_us is null or next_row_changed_at_us <> changed_at_us
+    where (next_row_changed_at_us is null or next_row_changed_at_us <> changed_at_us)
+        and not is_state_before
 
 ),
 

@@ -11,7 +11,9 @@
     change. Changes at one moment are capped one by one in any order: capping a running total
     telescopes, so they add up to the right total for that moment. One row per model, contact and
     change time with a net change (a moment whose changes cancel out, or a match a full group
-    caps to 0, changes no score and gets no row). -#}
+    caps to 0, changes no score and gets no row). An incremental run resumes a recomputed contact
+    at its replaced_from (macro resumes_kept_history): each group's running total before it is one
+    sum, not a window over its whole history. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
@@ -21,12 +23,22 @@ with
 contacts as (
 
     select
-        contact_id,
-        contact_number,
-        created_at
-    from {{ ref('int_contacts_accepted') }}
-    where {{ is_contact_to_score() }}
-        and created_at <= {{ as_of_timestamp() }}
+        contacts.contact_id,
+        contacts.contact_number,
+        contacts.created_at,
+        -- the time the contact's changes are computed from (null: its start)
+        {% if resumes_kept_history() -%}
+            to_score.replaced_from as resumed_from
+        {%- else -%}
+            cast(null as {{ dbt.type_timestamp() }}) as resumed_from
+        {%- endif %}
+    from {{ ref('int_contacts_accepted') }} as contacts
+    {%- if resumes_kept_history() %}
+        inner join {{ ref('int_contacts_to_score') }} as to_score
+            on contacts.contact_id = to_score.contact_id
+    {%- endif %}
+    where {{ is_contact_to_score('contacts.contact_id') }}
+        and contacts.created_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -129,13 +141,48 @@ group_changes as (
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
         end as changed_at,
-        {{ to_cents('rule_changes.points_change') }} as points_cents
+        {{ to_cents('rule_changes.points_change') }} as points_cents,
+        contacts.resumed_from
     from rule_changes
     inner join contacts
         on rule_changes.contact_id = contacts.contact_id
     inner join scoring_groups
         on rule_changes.model_id = scoring_groups.model_id
         and rule_changes.group_id = scoring_groups.group_id
+
+),
+
+-- what the window runs over: every change, or for a resumed contact its changes from
+-- resumed_from on after one row per group (is_state_before, just before it) holding the sum of
+-- the group's changes before it; the running totals then continue from that state
+changes_to_run as (
+
+    select
+        score_key,
+        group_key,
+        is_fit,
+        max_cents,
+        changed_at,
+        points_cents,
+        false as is_state_before
+    from group_changes
+    where resumed_from is null or changed_at >= resumed_from
+    {%- if resumes_kept_history() %}
+
+        union all
+
+        select
+            score_key,
+            group_key,
+            is_fit,
+            max_cents,
+            {{ dbt.dateadd('microsecond', -1, 'min(resumed_from)') }} as changed_at,
+            sum(points_cents) as points_cents,
+            true as is_state_before
+        from group_changes
+        where changed_at < resumed_from
+        group by score_key, group_key, is_fit, max_cents
+    {%- endif %}
 
 ),
 
@@ -160,8 +207,9 @@ capped_group_changes as (
                 order by changed_at
                 rows between unbounded preceding and current row
             ) as running_cents
-        from group_changes
+        from changes_to_run
     ) as running_groups
+    where not is_state_before
 
 ),
 
