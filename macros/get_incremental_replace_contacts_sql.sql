@@ -53,9 +53,10 @@
 {%- endmacro %}
 
 {#- var verify_kept_history: before the kept rows stay, check that they are what this run computed
-    for them (the models still compute each recomputed contact's whole history). A difference
-    means the choice of contacts or of replaced_from missed a change (int_contacts_to_score), and
-    the run stops naming the model, the count and a few differing rows. -#}
+    for them (with the audit on, the models compute each recomputed contact's whole history:
+    resumes_kept_history is off). A difference means the choice of contacts or of replaced_from
+    missed a change (int_contacts_to_score), or an earlier run that resumed computed those rows
+    wrong, and the run stops naming the model, the count and a few differing rows. -#}
 {% macro verify_kept_history(target_relation, temp_relation, dest_columns, key, time_column) %}
     {%- set columns = [] -%}
     {%- for column in dest_columns -%}
@@ -91,7 +92,8 @@
         {{ exceptions.raise_compiler_error(
             "verify_kept_history: " ~ counted.columns[0].values()[0] ~ " kept row(s) of "
             ~ target_relation ~ " (" ~ time_column ~ " before the contact's replaced_from) differ "
-            ~ "from what this run computed: int_contacts_to_score missed a change. Examples ("
+            ~ "from what this run computed: int_contacts_to_score missed a change, or an earlier "
+            ~ "run computed them wrong when it resumed. Examples ("
             ~ found.column_names | join(' | ') ~ "):\n" ~ examples | join('\n')) }}
     {%- endif -%}
 {% endmacro %}

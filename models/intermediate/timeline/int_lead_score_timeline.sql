@@ -113,10 +113,7 @@ changes_to_run as (
         where changed_at_us < resumed_from_us
         group by score_key
     {%- else -%}
-        select
-            *,
-            false as is_state_before
-        from changes_by_time
+        select * from changes_by_time
     {%- endif %}
 
 ),
@@ -166,7 +163,9 @@ running as (
         bit_or(row_kind) over this_moment >= 2 as is_changed_moment,
         bit_or(row_kind) over this_moment % 2 = 1 as is_marker_moment,
         is_created_moment as is_first_moment,
-        is_state_before,
+        {%- if resumes_kept_history() %}
+            is_state_before,
+        {%- endif %}
         lead(changed_at_us) over same_contact as next_row_changed_at_us
     from changes_to_run
     window
@@ -182,7 +181,9 @@ moments as (
 
     select * from running
     where (next_row_changed_at_us is null or next_row_changed_at_us <> changed_at_us)
+    {%- if resumes_kept_history() %}
         and not is_state_before
+    {%- endif %}
 
 ),
 

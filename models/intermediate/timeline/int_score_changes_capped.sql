@@ -25,13 +25,11 @@ contacts as (
     select
         contacts.contact_id,
         contacts.contact_number,
-        contacts.created_at,
-        -- the time the contact's changes are computed from (null: its start)
-        {% if resumes_kept_history() -%}
-            to_score.replaced_from as resumed_from
-        {%- else -%}
-            cast(null as {{ dbt.type_timestamp() }}) as resumed_from
+        {%- if resumes_kept_history() %}
+            -- the time the contact's changes are computed from (null: its start)
+            to_score.replaced_from as resumed_from,
         {%- endif %}
+        contacts.created_at
     from {{ ref('int_contacts_accepted') }} as contacts
     {%- if resumes_kept_history() %}
         inner join {{ ref('int_contacts_to_score') }} as to_score
@@ -141,8 +139,10 @@ group_changes as (
             when rule_changes.changed_at < contacts.created_at then contacts.created_at
             else rule_changes.changed_at
         end as changed_at,
-        {{ to_cents('rule_changes.points_change') }} as points_cents,
-        contacts.resumed_from
+        {%- if resumes_kept_history() %}
+            contacts.resumed_from,
+        {%- endif %}
+        {{ to_cents('rule_changes.points_change') }} as points_cents
     from rule_changes
     inner join contacts
         on rule_changes.contact_id = contacts.contact_id
@@ -157,17 +157,17 @@ group_changes as (
 -- the group's changes before it; the running totals then continue from that state
 changes_to_run as (
 
-    select
-        score_key,
-        group_key,
-        is_fit,
-        max_cents,
-        changed_at,
-        points_cents,
-        false as is_state_before
-    from group_changes
-    where resumed_from is null or changed_at >= resumed_from
-    {%- if resumes_kept_history() %}
+    {% if resumes_kept_history() -%}
+        select
+            score_key,
+            group_key,
+            is_fit,
+            max_cents,
+            changed_at,
+            points_cents,
+            false as is_state_before
+        from group_changes
+        where resumed_from is null or changed_at >= resumed_from
 
         union all
 
@@ -182,6 +182,8 @@ changes_to_run as (
         from group_changes
         where changed_at < resumed_from
         group by score_key, group_key, is_fit, max_cents
+    {%- else -%}
+        select * from group_changes
     {%- endif %}
 
 ),
@@ -209,7 +211,9 @@ capped_group_changes as (
             ) as running_cents
         from changes_to_run
     ) as running_groups
-    where not is_state_before
+    {%- if resumes_kept_history() %}
+        where not is_state_before
+    {%- endif %}
 
 ),
 
