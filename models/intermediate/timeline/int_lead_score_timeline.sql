@@ -19,6 +19,12 @@
 
 with
 
+scoring_models as (
+
+    select * from {{ ref('stg_config__scoring_models') }}
+
+),
+
 changes_by_time as (
 
     select
@@ -61,7 +67,7 @@ resumed_changes as (
             {{ score_key('to_score.contact_number', 'scoring_models') }} as score_key,
             {{ epoch_microseconds('to_score.replaced_from') }} as resumed_from_us
         from {{ ref('int_contacts_to_score') }} as to_score
-        cross join {{ ref('stg_config__scoring_models') }} as scoring_models
+        cross join scoring_models
         where to_score.replaced_from is not null
     ) as resumed_from
         on changes_by_time.score_key = resumed_from.score_key
@@ -97,7 +103,7 @@ changes_to_run as (
 
         select
             score_key,
-            min(resumed_from_us) - 1 as changed_at_us,
+            resumed_from_us - 1 as changed_at_us,
             sum(fit_cents) as fit_cents,
             sum(engagement_cents) as engagement_cents,
             sum(penalty_cents) as penalty_cents,
@@ -111,16 +117,10 @@ changes_to_run as (
             true as is_state_before
         from resumed_changes
         where changed_at_us < resumed_from_us
-        group by score_key
+        group by score_key, resumed_from_us
     {%- else -%}
         select * from changes_by_time
     {%- endif %}
-
-),
-
-scoring_models as (
-
-    select * from {{ ref('stg_config__scoring_models') }}
 
 ),
 

@@ -176,12 +176,12 @@ changes_to_run as (
             group_key,
             is_fit,
             max_cents,
-            {{ dbt.dateadd('microsecond', -1, 'min(resumed_from)') }} as changed_at,
+            {{ dbt.dateadd('microsecond', -1, 'resumed_from') }} as changed_at,
             sum(points_cents) as points_cents,
             true as is_state_before
         from group_changes
         where changed_at < resumed_from
-        group by score_key, group_key, is_fit, max_cents
+        group by score_key, group_key, is_fit, max_cents, resumed_from
     {%- else -%}
         select * from group_changes
     {%- endif %}
