@@ -1,10 +1,11 @@
 """Measure wall time and peak memory of data generation and `dbt build` at two scales.
 
 For each scale it runs, each as its own process (peak memory = max RSS of that process tree's
-largest member, from getrusage): the demo data generator; a full `dbt build` on a fresh DuckDB
-file (seeds, models, every data and unit test); a second `dbt run --full-refresh` (models only,
-every contact recomputed: without --full-refresh a second run is incremental). It then times
-two reference queries so the distance to the engine's limit is visible:
+largest member, from getrusage): the demo data generator; the raw-input gate
+(scripts/gate_raw_inputs.py, Great Expectations over every raw file); a full `dbt build` on a
+fresh DuckDB file (seeds, models, every data and unit test); a second `dbt run --full-refresh`
+(models only, every contact recomputed: without --full-refresh a second run is incremental). It
+then times two reference queries so the distance to the engine's limit is visible:
 - "one query": every model created as an in-memory view (nothing written), and the current
   scores of the lifecycle model computed by one `select` over them;
 - "scan floor": reading the raw events once and counting them per contact.
@@ -177,6 +178,12 @@ def run_scale(
     events = duckdb.sql(
         f"select count(*) from read_parquet('{raw_dir}/events*.parquet')"
     ).fetchall()[0][0]
+    gate_docs = out_dir / f"gate_docs_{name}"
+    shutil.rmtree(gate_docs, ignore_errors=True)
+    gate = measure(
+        [sys.executable, str(ROOT / "scripts" / "gate_raw_inputs.py"), "--raw-data-path",
+         str(raw_dir), "--docs-dir", str(gate_docs)]
+    )  # fmt: skip
     env = {"DBT_PROFILES_DIR": str(ROOT), "LEAD_SCORING_DUCKDB_PATH": str(db_path)}
     dbt_vars = json.dumps({"raw_data_path": str(raw_dir), "as_of": AS_OF})
     build = measure([str(BIN / "dbt"), "build", "--vars", dbt_vars], env)
@@ -190,6 +197,7 @@ def run_scale(
         "contacts": contacts,
         "raw_events": events,
         "generate": generate,
+        "raw_input_gate": gate,
         "dbt_build": build,
         "dbt_run": run,
         "slowest_models_in_run": slowest,
@@ -270,14 +278,14 @@ def markdown(results: list[dict]) -> str:
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"DuckDB {duckdb.__version__}; as_of {AS_OF}.",
         "",
-        "| scale | raw events | generate | `dbt build` (all tests) "
+        "| scale | raw events | generate | raw-input gate | `dbt build` (all tests) "
         "| `dbt run --full-refresh` (models) | one query (views) | scan floor | DuckDB file |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['contacts']:,} contacts | {r['raw_events']:,} "
-            f"| {timing(r['generate'])} "
+            f"| {timing(r['generate'])} | {timing(r['raw_input_gate'])} "
             f"| {timing(r['dbt_build'])} | {timing(r['dbt_run'])} "
             f"| {r['one_query_seconds']} s | {r['scan_floor_seconds']} s "
             f"| {r['duckdb_file_mb']:,} MB |"

@@ -8,10 +8,13 @@ catalog, a duplicate id, an unknown deal stage or feedback value. Fewer bad rows
 row-level problems: the gate passes and dbt quarantines those rows with their reason.
 
 Files are read with DuckDB and validated as pandas dataframes in batches of --batch-rows, so
-large files fit in memory (Great Expectations' SQL path does not work on DuckDB). Rows are put
-into batches by a hash of their id, so every copy of an id lands in the same batch and the
-uniqueness check holds across the whole file. The contract (columns, required ones) is read from
-macros/raw_table_columns.sql, the one the dbt project uses.
+large files fit in memory (Great Expectations' SQL path does not work on DuckDB; DuckDB keeps the
+batches within --memory-limit and spills the rest to disk). Rows are put into batches by a hash of
+their id, so every copy of an id lands in the same batch and the uniqueness check holds across the
+whole file. The batches' results are added up into one stored validation result per file and run
+(the Data Docs page); the results and pages of all but the last --keep-runs runs are removed. The
+contract (columns, required ones) is read from macros/raw_table_columns.sql, the one the dbt
+project uses.
 
 Exit codes: 0 every file passes, 1 a file breaks the contract, 2 usage error.
 Usage: .venv/bin/python scripts/gate_raw_inputs.py [--raw-data-path data/raw]
@@ -26,14 +29,21 @@ import logging
 import math
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import great_expectations as gx
+import great_expectations.execution_engine.pandas_execution_engine as gx_pandas_engine
 import great_expectations.expectations as gxe
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
 from raw_contract import raw_contract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +63,8 @@ TIMESTAMP_COLUMNS = {
     "sales_feedback": ["created_at"],
 }
 NUMBER_COLUMNS = {"contacts": ["employee_count", "annual_revenue"], "deals": ["amount"]}
+# what a pandas nanosecond timestamp holds
+NANOSECOND_RANGE = ("1677-09-22 00:00:00", "2262-04-11 00:00:00")
 VALUE_SETS = {
     ("deals", "stage"): ["open", "closed_won", "closed_lost"],
     ("sales_feedback", "feedback"): ["sales_ready", "not_ready", "unqualified"],
@@ -100,23 +112,40 @@ class TableReport:
     findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
 
 
-def read_query(table: str, file_format: str, pattern: str, columns: list[str]) -> str:
-    """Every contract column present in the file as text, plus a validity flag per check."""
+def checked_columns(table: str, columns: list[str], spec: dict) -> list[str]:
+    """The contract columns an expectation reads as text: the required ones and the coded ones."""
+    return [
+        column
+        for column in columns
+        if column in spec["required"]
+        or (table, column) in VALUE_SETS
+        or (table, column) == ("events", "event_type")
+    ]
+
+
+def read_query(table: str, file_format: str, pattern: str, columns: list[str], spec: dict) -> str:
+    """The columns the suite checks, as text, plus a parsed value or validity flag per check."""
     if file_format == "parquet":
         source = f"read_parquet('{pattern}', union_by_name = true)"
     else:
         source = f"read_csv('{pattern}', all_varchar = true, header = true, union_by_name = true)"
     # compared the way the staging models compare: trimmed, empty = null, codes lower-cased
     selected = []
-    for column in columns:
+    for column in checked_columns(table, columns, spec):
         text = f"nullif(trim(cast(\"{column}\" as varchar)), '')"
         lowered = (table, column) in VALUE_SETS or (table, column) == ("events", "event_type")
         selected.append(f'{"lower(" + text + ")" if lowered else text} as "{column}"')
     for column in TIMESTAMP_COLUMNS.get(table, []):
         if column in columns:
+            # in nanoseconds, the only unit pandas compares vectorised (Great Expectations'
+            # "between" calls Python once per value otherwise); a timestamp beyond that range
+            # (years 1677-2262) is moved to its edge, still outside the accepted range
+            parsed = f"try_cast(nullif(trim(cast(\"{column}\" as varchar)), '') as timestamp)"
             selected.append(
-                f"try_cast(nullif(trim(cast(\"{column}\" as varchar)), '') as timestamp) "
-                f'as "{column}__as_timestamp"'
+                f"cast(case when {parsed} < timestamp '{NANOSECOND_RANGE[0]}' "
+                f"then timestamp '{NANOSECOND_RANGE[0]}' when {parsed} > timestamp "
+                f"'{NANOSECOND_RANGE[1]}' then timestamp '{NANOSECOND_RANGE[1]}' else {parsed} end "
+                f'as timestamp_ns) as "{column}__as_timestamp"'
             )
     for column in NUMBER_COLUMNS.get(table, []):
         if column in columns:
@@ -174,18 +203,58 @@ def build_suite(gx, gxe, table: str, columns: list[str], spec: dict, settings: d
     return suite
 
 
+def combine(outcomes: list, rows: int, tolerated: float):
+    """One expectation's results over all batches of a file, judged by the gate's rule."""
+    result = outcomes[0]
+    counts = {
+        key: sum(int(outcome.result.get(key) or 0) for outcome in outcomes)
+        for key in ("element_count", "unexpected_count", "missing_count")
+    }
+    nonmissing = counts["element_count"] - counts["missing_count"]
+    examples: list = []
+    by_value: dict[str, int] = {}
+    for outcome in outcomes:
+        examples += outcome.result.get("partial_unexpected_list") or []
+        for entry in outcome.result.get("partial_unexpected_counts") or []:
+            by_value[str(entry["value"])] = by_value.get(str(entry["value"]), 0) + entry["count"]
+    result.result.update(
+        counts,
+        unexpected_percent=100 * counts["unexpected_count"] / max(nonmissing, 1),
+        unexpected_percent_total=100 * counts["unexpected_count"] / max(rows, 1),
+        unexpected_percent_nonmissing=100 * counts["unexpected_count"] / max(nonmissing, 1),
+        missing_percent=100 * counts["missing_count"] / max(rows, 1),
+        partial_unexpected_list=examples[:20],
+        partial_unexpected_counts=[
+            {"value": value, "count": count}
+            for value, count in sorted(by_value.items(), key=lambda item: -item[1])[:20]
+        ],
+    )
+    result.success = counts["unexpected_count"] <= tolerated
+    return result
+
+
 def validate_table(
-    context, gx, gxe, raw_path: Path, table: str, spec: dict, settings: dict
-) -> TableReport | None:
+    context, gx, gxe, raw_path: Path, table: str, spec: dict, settings: dict, run_id
+) -> tuple[TableReport | None, object]:
+    """The table's report and its validation result over the whole file (None when not run)."""
     report = TableReport(table)
     located = find_files(raw_path, table)
     if located is None:
         if spec["is_optional_table"]:
-            return None
+            return None, None
         report.problems.append(f"required file {table}.parquet / {table}.csv missing in {raw_path}")
-        return report
+        return report, None
     file_format, pattern = located
-    connection = duckdb.connect()
+    # the batch table spills to disk past the memory limit instead of holding the file in memory
+    connection = duckdb.connect(
+        config={
+            "memory_limit": settings["memory_limit"],
+            "temp_directory": str(settings["temp_dir"]),
+            "preserve_insertion_order": False,
+        }
+    )
+    outcomes: dict[tuple[str, str], list] = {}
+    combined = None
     try:
         if file_format == "parquet":
             describe = f"describe select * from read_parquet('{pattern}', union_by_name = true)"
@@ -201,11 +270,11 @@ def validate_table(
                 f"required column(s) {', '.join(missing)} missing (the file has: "
                 f"{', '.join(sorted(present))})"
             )
-            return report
+            return report, None
         columns = [c for c in spec["required"] + spec["optional"] if c in present]
-        rows_query = read_query(table, file_format, pattern, columns)
+        rows_query = read_query(table, file_format, pattern, columns, spec)
         # the row count first (a count reads no column it does not need), then one write of the
-        # rows with their batch number
+        # rows with their batch number, sorted by it so each batch is one range of the table
         report.rows = connection.execute(f"select count(*) from ({rows_query})").fetchone()[0]
         report.batches = max(1, math.ceil(report.rows / settings["batch_rows"]))
         connection.execute(
@@ -218,45 +287,93 @@ def validate_table(
         batch_definition = source.add_dataframe_asset(
             name=table
         ).add_batch_definition_whole_dataframe("batch")
-        validation = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"raw_{table}", data=batch_definition, suite=suite)
-        )
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=f"raw_{table}",
-                validation_definitions=[validation],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
-            )
-        )
-        for batch in range(report.batches):
+        # each batch is validated without storing a result; the file gets one result below
+        for number in range(report.batches):
             frame = connection.execute(
-                f"select * exclude (_gate_batch) from gate_batches where _gate_batch = {batch}"
+                f"select * exclude (_gate_batch) from gate_batches where _gate_batch = {number}"
             ).df()
-            result = checkpoint.run(batch_parameters={"dataframe": frame})
-            for validation_result in result.run_results.values():
-                for outcome in validation_result.results:
-                    config = outcome.expectation_config
-                    column = config.kwargs.get("column", "")
-                    key = (config.type, column)
-                    finding = report.findings.setdefault(key, Finding(config.type, column, 0))
-                    finding.unexpected += int(outcome.result.get("unexpected_count") or 0)
-                    examples = outcome.result.get("partial_unexpected_list") or []
-                    finding.examples = (finding.examples + [str(e) for e in examples])[:5]
+            result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+                suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
+            )
+            combined = combined or result
+            for outcome in result.results:
+                config = outcome.expectation_config
+                key = (config.type, config.kwargs.get("column", ""))
+                outcomes.setdefault(key, []).append(outcome)
+                failed = (
+                    f"{key[0]} on {key[1]} could not be evaluated: "
+                    f"{outcome.exception_info.get('exception_message')}"
+                )
+                if outcome.exception_info.get("raised_exception") and failed not in report.problems:
+                    report.problems.append(failed)
     except duckdb.Error as error:
         report.problems.append(f"cannot read {pattern}: {error}")
     finally:
         connection.close()
     tolerated = report.rows * settings["tolerance_percent"] / 100
-    for finding in report.findings.values():
-        if finding.unexpected > tolerated:
-            share = 100 * finding.unexpected / max(report.rows, 1)
+    file_outcomes = []
+    for (expectation, column), results in outcomes.items():
+        outcome = combine(results, report.rows, tolerated)
+        file_outcomes.append(outcome)
+        unexpected = outcome.result["unexpected_count"]
+        examples = [str(e) for e in outcome.result["partial_unexpected_list"]][:5]
+        report.findings[(expectation, column)] = Finding(expectation, column, unexpected, examples)
+        if not outcome.success:
+            share = 100 * unexpected / max(report.rows, 1)
             report.problems.append(
-                f"{finding.expectation} on {finding.column}: {finding.unexpected} of "
+                f"{expectation} on {column}: {unexpected} of "
                 f"{report.rows} rows ({share:.2f} %) fail, more than the "
-                f"{settings['tolerance_percent']:g} % tolerated; e.g. {finding.examples}"
+                f"{settings['tolerance_percent']:g} % tolerated; e.g. {examples}"
             )
-    return report
+    if combined is not None:
+        combined.results = file_outcomes
+        successes = sum(outcome.success for outcome in combined.results)
+        combined.success = not report.problems
+        combined.statistics = {
+            "evaluated_expectations": len(combined.results),
+            "successful_expectations": successes,
+            "unsuccessful_expectations": len(combined.results) - successes,
+            "success_percent": 100 * successes / max(len(combined.results), 1),
+        }
+        combined.meta.update(
+            run_id=run_id,
+            validation_time=run_id.run_time,
+            file=pattern,
+            rows=report.rows,
+            batches=report.batches,
+            tolerance_percent=settings["tolerance_percent"],
+        )
+    return report, combined
+
+
+def store_results(context, docs_dir: Path, results: dict, run_id, keep_runs: int) -> None:
+    """Store one validation result per file of this run, drop those of all but the last
+    keep_runs runs (results and their pages: the Data Docs index lists every stored result and
+    each run would otherwise add pages forever), and build the Data Docs."""
+    identifiers = []
+    for table, result in results.items():
+        suite_id = ExpectationSuiteIdentifier(name=f"raw_{table}")
+        result_id = ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=f"{table}-file"
+        )
+        context.validation_results_store.store_validation_results(
+            suite_validation_result=result,
+            suite_validation_result_identifier=result_id,
+            expectation_suite_identifier=suite_id,
+        )
+        identifiers += [suite_id, result_id]
+    stored = docs_dir / "gx" / "uncommitted" / "validations"
+    pages = docs_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    for suite_dir in (path for path in stored.glob("*") if path.is_dir()):
+        # <suite>/<run name>/<run time>/<batch>.json: run times sort as text
+        files = sorted(suite_dir.glob("*/*/*.json"), key=lambda file: file.parent.name)
+        run_times = sorted({file.parent.name for file in files})[-keep_runs:]
+        for file in files:
+            if file.parent.name not in run_times:
+                relative = file.relative_to(stored)
+                file.unlink()
+                (pages / relative).with_suffix(".html").unlink(missing_ok=True)
+    context.build_data_docs(resource_identifiers=identifiers)
 
 
 def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -> list[TableReport]:
@@ -266,15 +383,25 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
     docs_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(docs_dir))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # a readable log
-    reports = []
-    for table, spec in raw_contract().items():
-        try:
-            report = validate_table(context, gx, gxe, raw_path, table, spec, settings)
-        except ContractError as error:
-            report = TableReport(table, problems=[str(error)])
-        if report is not None:
-            reports.append(report)
-    context.build_data_docs()
+    # no md5 fingerprint of every batch's dataframe (a batch marker nothing reads; 3/4 of the
+    # validation time): the stored result names the file and its row count instead
+    gx_pandas_engine.HASH_THRESHOLD = 0
+    run_id = RunIdentifier(run_name="raw_input_gate", run_time=datetime.now(UTC))
+    reports, results = [], {}
+    with tempfile.TemporaryDirectory(prefix="gate_spill_", dir=docs_dir) as temp_dir:
+        settings["temp_dir"] = temp_dir
+        for table, spec in raw_contract().items():
+            try:
+                report, result = validate_table(
+                    context, gx, gxe, raw_path, table, spec, settings, run_id
+                )
+            except ContractError as error:
+                report, result = TableReport(table, problems=[str(error)]), None
+            if report is not None:
+                reports.append(report)
+            if result is not None:
+                results[table] = result
+    store_results(context, docs_dir, results, run_id, settings["keep_runs"])
     return reports
 
 
@@ -296,6 +423,17 @@ def main(argv: list[str] | None = None) -> int:
         help="share of a file's rows that may fail one check and flow to quarantine (default 5)",
     )
     parser.add_argument("--min-timestamp", default="2000-01-01 00:00:00")
+    parser.add_argument(
+        "--memory-limit",
+        default="2GB",
+        help="DuckDB memory for batching a file; more spills to disk (default 2GB)",
+    )
+    parser.add_argument(
+        "--keep-runs",
+        type=int,
+        default=30,
+        help="validation results (and Data Docs pages) kept, per file: the last N runs",
+    )
     args = parser.parse_args(argv)
     if not args.raw_data_path.is_dir():
         print(f"no raw data folder at {args.raw_data_path}", file=sys.stderr)
@@ -303,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = {
         "batch_rows": args.batch_rows,
         "tolerance_percent": args.tolerance_percent,
+        "memory_limit": args.memory_limit,
+        "keep_runs": max(1, args.keep_runs),
         "min_timestamp": datetime.fromisoformat(args.min_timestamp),
         # the same rule as the dbt models: more than a day after the load is in the future
         "max_timestamp": datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1),

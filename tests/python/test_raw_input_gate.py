@@ -8,6 +8,7 @@ end up in dbt's quarantine.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -106,16 +107,50 @@ def test_duplicate_ids_are_found_across_batches(tmp_path: Path) -> None:
     assert "E001" in result.stdout
 
 
+def test_one_result_per_file_and_run_and_only_the_last_runs_kept(tmp_path: Path) -> None:
+    # 8 batches of 5 rows make one stored result (and one Data Docs page) for the whole file;
+    # the third run drops the first run's results and pages (--keep-runs 2)
+    unknown = {"row7": "E007,C1,chat_started,2026-01-05 10:00:00"}
+    raw = raw_folder(tmp_path, events(40, **unknown))
+    for _ in range(3):
+        result = gate(raw, "--batch-rows", "5", "--keep-runs", "2")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "events               ok                40 rows in 8 batch(es)" in result.stdout
+    gx_dir = tmp_path / "docs" / "gx" / "uncommitted"
+    stored = sorted((gx_dir / "validations" / "raw_events").glob("*/*/*.json"))
+    assert len(stored) == 2
+    site = gx_dir / "data_docs" / "local_site"
+    pages = sorted((site / "validations" / "raw_events").rglob("*.html"))
+    assert [page.parent.name for page in pages] == [file.parent.name for file in stored]
+    index = (site / "index.html").read_text()
+    assert all(file.parent.name in index for file in stored)
+    latest = json.loads(stored[-1].read_text())
+    assert latest["meta"]["rows"] == 40 and latest["meta"]["batches"] == 8
+    outcomes = {
+        (outcome["expectation_config"]["type"], outcome["expectation_config"]["kwargs"]["column"]):
+        outcome for outcome in latest["results"]
+    }  # fmt: skip
+    in_set = outcomes[("expect_column_values_to_be_in_set", "event_type")]
+    assert in_set["result"]["element_count"] == 40
+    assert in_set["result"]["unexpected_count"] == 1
+    assert in_set["result"]["partial_unexpected_list"] == ["chat_started"]
+    assert in_set["success"] is True  # 1 of 40 (2.5 %) is within the 5 % tolerated
+    assert latest["success"] is True
+
+
 def test_timestamps_out_of_range_or_unparseable_break_it(tmp_path: Path) -> None:
     bad = {
         "row1": "E001,C1,page_view,1999-12-31 10:00:00",
         "row2": "E002,C1,page_view,2999-01-01 10:00:00",
         "row3": "E003,C1,page_view,yesterday",
+        # beyond what a pandas nanosecond timestamp holds: still parsed, still out of range
+        "row4": "E004,C1,page_view,9999-12-31 10:00:00",
+        "row5": "E005,C1,page_view,1200-01-01 10:00:00",
     }
     result = gate(raw_folder(tmp_path, events(20, **bad)), "--tolerance-percent", "0")
     assert result.returncode == 1
     assert (
-        "expect_column_values_to_be_between on occurred_at__as_timestamp: 2 of 20" in result.stdout
+        "expect_column_values_to_be_between on occurred_at__as_timestamp: 4 of 20" in result.stdout
     )
     assert (
         "expect_column_values_to_not_be_null on occurred_at__as_timestamp: 1 of 20" in result.stdout
