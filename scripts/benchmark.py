@@ -181,7 +181,7 @@ def run_scale(
     gate_docs = out_dir / f"gate_docs_{name}"
     shutil.rmtree(gate_docs, ignore_errors=True)
     gate = measure(
-        [sys.executable, str(ROOT / "scripts" / "gate_raw_inputs.py"), "--raw-data-path",
+        [str(BIN / "python"), str(ROOT / "scripts" / "gate_raw_inputs.py"), "--raw-data-path",
          str(raw_dir), "--docs-dir", str(gate_docs)]
     )  # fmt: skip
     env = {"DBT_PROFILES_DIR": str(ROOT), "LEAD_SCORING_DUCKDB_PATH": str(db_path)}
@@ -367,6 +367,7 @@ def main() -> None:
     if not args.keep:
         for scale in args.scales:
             shutil.rmtree(args.out_dir / f"raw_{scale}", ignore_errors=True)
+            shutil.rmtree(args.out_dir / f"gate_docs_{scale}", ignore_errors=True)
             (args.out_dir / f"bench_{scale}.duckdb").unlink(missing_ok=True)
 
 

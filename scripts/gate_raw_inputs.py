@@ -28,6 +28,7 @@ import csv
 import logging
 import math
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ TIMESTAMP_COLUMNS = {
     "sales_feedback": ["created_at"],
 }
 NUMBER_COLUMNS = {"contacts": ["employee_count", "annual_revenue"], "deals": ["amount"]}
+# the run name of the stored validation results (one per file and run)
+RUN_NAME = "raw_input_gate"
 # what a pandas nanosecond timestamp holds
 NANOSECOND_RANGE = ("1677-09-22 00:00:00", "2262-04-11 00:00:00")
 VALUE_SETS = {
@@ -203,33 +206,50 @@ def build_suite(gx, gxe, table: str, columns: list[str], spec: dict, settings: d
     return suite
 
 
+def has_failed_to_run(outcome) -> bool:
+    """An expectation Great Expectations could not evaluate (a metric error leaves no result)."""
+    info = outcome.exception_info or {}
+    nested = [value for value in info.values() if isinstance(value, dict)]
+    return bool(
+        info.get("raised_exception")
+        or any(value.get("raised_exception") for value in nested)
+        or (not outcome.success and not outcome.result)
+    )
+
+
 def combine(outcomes: list, rows: int, tolerated: float):
-    """One expectation's results over all batches of a file, judged by the gate's rule."""
+    """One expectation's results over all batches of a file, judged by the gate's rule (at most
+    the tolerated share of all rows unexpected; Great Expectations' own percentages are of the
+    non-missing rows)."""
     result = outcomes[0]
-    counts = {
-        key: sum(int(outcome.result.get(key) or 0) for outcome in outcomes)
-        for key in ("element_count", "unexpected_count", "missing_count")
-    }
-    nonmissing = counts["element_count"] - counts["missing_count"]
+    counted = [key for key in ("element_count", "unexpected_count", "missing_count")
+               if key in result.result]  # fmt: skip
+    counts = {key: sum(int(o.result.get(key) or 0) for o in outcomes) for key in counted}
+    unexpected = counts.get("unexpected_count", 0)
+    nonmissing = counts.get("element_count", 0) - counts.get("missing_count", 0)
     examples: list = []
-    by_value: dict[str, int] = {}
+    by_value: dict = {}
     for outcome in outcomes:
         examples += outcome.result.get("partial_unexpected_list") or []
         for entry in outcome.result.get("partial_unexpected_counts") or []:
-            by_value[str(entry["value"])] = by_value.get(str(entry["value"]), 0) + entry["count"]
-    result.result.update(
-        counts,
-        unexpected_percent=100 * counts["unexpected_count"] / max(nonmissing, 1),
-        unexpected_percent_total=100 * counts["unexpected_count"] / max(rows, 1),
-        unexpected_percent_nonmissing=100 * counts["unexpected_count"] / max(nonmissing, 1),
-        missing_percent=100 * counts["missing_count"] / max(rows, 1),
-        partial_unexpected_list=examples[:20],
-        partial_unexpected_counts=[
+            by_value[entry["value"]] = by_value.get(entry["value"], 0) + entry["count"]
+    result.result.update(counts, partial_unexpected_list=examples[:20])
+    # row positions of one batch mean nothing for the file
+    result.result.pop("partial_unexpected_index_list", None)
+    if "unexpected_percent" in result.result:
+        result.result["unexpected_percent"] = 100 * unexpected / max(nonmissing, 1)
+    if "unexpected_percent_nonmissing" in result.result:
+        result.result["unexpected_percent_nonmissing"] = 100 * unexpected / max(nonmissing, 1)
+    if "unexpected_percent_total" in result.result:
+        result.result["unexpected_percent_total"] = 100 * unexpected / max(rows, 1)
+    if "missing_percent" in result.result:
+        result.result["missing_percent"] = 100 * counts.get("missing_count", 0) / max(rows, 1)
+    if "partial_unexpected_counts" in result.result:
+        result.result["partial_unexpected_counts"] = [
             {"value": value, "count": count}
             for value, count in sorted(by_value.items(), key=lambda item: -item[1])[:20]
-        ],
-    )
-    result.success = counts["unexpected_count"] <= tolerated
+        ]
+    result.success = unexpected <= tolerated and not any(map(has_failed_to_run, outcomes))
     return result
 
 
@@ -274,7 +294,7 @@ def validate_table(
         columns = [c for c in spec["required"] + spec["optional"] if c in present]
         rows_query = read_query(table, file_format, pattern, columns, spec)
         # the row count first (a count reads no column it does not need), then one write of the
-        # rows with their batch number, sorted by it so each batch is one range of the table
+        # rows with their batch number, sorted by it (a batch then reads few row groups)
         report.rows = connection.execute(f"select count(*) from ({rows_query})").fetchone()[0]
         report.batches = max(1, math.ceil(report.rows / settings["batch_rows"]))
         connection.execute(
@@ -300,14 +320,12 @@ def validate_table(
                 config = outcome.expectation_config
                 key = (config.type, config.kwargs.get("column", ""))
                 outcomes.setdefault(key, []).append(outcome)
-                failed = (
-                    f"{key[0]} on {key[1]} could not be evaluated: "
-                    f"{outcome.exception_info.get('exception_message')}"
-                )
-                if outcome.exception_info.get("raised_exception") and failed not in report.problems:
+                failed = f"{key[0]} on {key[1]} could not be evaluated: {outcome.exception_info}"
+                if has_failed_to_run(outcome) and failed not in report.problems:
                     report.problems.append(failed)
     except duckdb.Error as error:
         report.problems.append(f"cannot read {pattern}: {error}")
+        outcomes, combined = {}, None  # no result of part of the file
     finally:
         connection.close()
     tolerated = report.rows * settings["tolerance_percent"] / 100
@@ -338,10 +356,13 @@ def validate_table(
         combined.meta.update(
             run_id=run_id,
             validation_time=run_id.run_time,
-            file=pattern,
-            rows=report.rows,
-            batches=report.batches,
-            tolerance_percent=settings["tolerance_percent"],
+            # shown on the Data Docs page as "Batch Parameters"
+            batch_parameters={
+                "file": pattern,
+                "rows": report.rows,
+                "batches": report.batches,
+                "tolerance_percent": settings["tolerance_percent"],
+            },
         )
     return report, combined
 
@@ -365,15 +386,23 @@ def store_results(context, docs_dir: Path, results: dict, run_id, keep_runs: int
     stored = docs_dir / "gx" / "uncommitted" / "validations"
     pages = docs_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
     for suite_dir in (path for path in stored.glob("*") if path.is_dir()):
-        # <suite>/<run name>/<run time>/<batch>.json: run times sort as text
-        files = sorted(suite_dir.glob("*/*/*.json"), key=lambda file: file.parent.name)
-        run_times = sorted({file.parent.name for file in files})[-keep_runs:]
+        # <suite>/<run name>/<run time>/<batch>.json; run times sort as text. Results of another
+        # run name come from an earlier version of the gate (one per batch): dropped as well.
+        files = list(suite_dir.glob("*/*/*.json"))
+        ours = sorted({file.parent.name for file in files if file.parent.parent.name == RUN_NAME})
+        kept = set(ours[-keep_runs:])
         for file in files:
-            if file.parent.name not in run_times:
-                relative = file.relative_to(stored)
-                file.unlink()
-                (pages / relative).with_suffix(".html").unlink(missing_ok=True)
-    context.build_data_docs(resource_identifiers=identifiers)
+            if file.parent.parent.name == RUN_NAME and file.parent.name in kept:
+                continue
+            relative = file.relative_to(stored)
+            file.unlink()
+            (pages / relative).with_suffix(".html").unlink(missing_ok=True)
+            for root in (stored, pages):  # the emptied run time and run name folders
+                for folder in ((root / relative).parent, (root / relative).parent.parent):
+                    if folder.is_dir() and not any(folder.iterdir()):
+                        folder.rmdir()
+    if identifiers:  # none: an empty list would rebuild every page
+        context.build_data_docs(resource_identifiers=identifiers)
 
 
 def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -> list[TableReport]:
@@ -386,8 +415,11 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
     # no md5 fingerprint of every batch's dataframe (a batch marker nothing reads; 3/4 of the
     # validation time): the stored result names the file and its row count instead
     gx_pandas_engine.HASH_THRESHOLD = 0
-    run_id = RunIdentifier(run_name="raw_input_gate", run_time=datetime.now(UTC))
+    run_id = RunIdentifier(run_name=RUN_NAME, run_time=datetime.now(UTC))
     reports, results = [], {}
+    # spill folders a killed run left behind (the pipeline's lock keeps runs apart)
+    for stale in docs_dir.glob("gate_spill_*"):
+        shutil.rmtree(stale, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="gate_spill_", dir=docs_dir) as temp_dir:
         settings["temp_dir"] = temp_dir
         for table, spec in raw_contract().items():
@@ -438,12 +470,27 @@ def main(argv: list[str] | None = None) -> int:
     if not args.raw_data_path.is_dir():
         print(f"no raw data folder at {args.raw_data_path}", file=sys.stderr)
         return 2
+    try:
+        min_timestamp = datetime.fromisoformat(args.min_timestamp)
+        duckdb.connect(config={"memory_limit": args.memory_limit}).close()
+    except (ValueError, duckdb.Error) as error:
+        print(f"bad --min-timestamp or --memory-limit: {error}", file=sys.stderr)
+        return 2
+    # naive, and not before the years a pandas timestamp holds (those are moved to that edge)
+    if min_timestamp.tzinfo is not None or min_timestamp < datetime.fromisoformat(
+        NANOSECOND_RANGE[0]
+    ):
+        print(
+            f"--min-timestamp must be a naive UTC time from {NANOSECOND_RANGE[0]} on",
+            file=sys.stderr,
+        )
+        return 2
     settings = {
         "batch_rows": args.batch_rows,
         "tolerance_percent": args.tolerance_percent,
         "memory_limit": args.memory_limit,
         "keep_runs": max(1, args.keep_runs),
-        "min_timestamp": datetime.fromisoformat(args.min_timestamp),
+        "min_timestamp": min_timestamp,
         # the same rule as the dbt models: more than a day after the load is in the future
         "max_timestamp": datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1),
     }

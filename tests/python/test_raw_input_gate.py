@@ -110,22 +110,37 @@ def test_duplicate_ids_are_found_across_batches(tmp_path: Path) -> None:
 def test_one_result_per_file_and_run_and_only_the_last_runs_kept(tmp_path: Path) -> None:
     # 8 batches of 5 rows make one stored result (and one Data Docs page) for the whole file;
     # the third run drops the first run's results and pages (--keep-runs 2)
+    # (and a result an earlier version of the gate stored per batch, under another run name, goes)
     unknown = {"row7": "E007,C1,chat_started,2026-01-05 10:00:00"}
     raw = raw_folder(tmp_path, events(40, **unknown))
-    for _ in range(3):
+    gx_dir = tmp_path / "docs" / "gx" / "uncommitted"
+    for run in range(3):
         result = gate(raw, "--batch-rows", "5", "--keep-runs", "2")
         assert result.returncode == 0, result.stdout + result.stderr
         assert "events               ok                40 rows in 8 batch(es)" in result.stdout
-    gx_dir = tmp_path / "docs" / "gx" / "uncommitted"
-    stored = sorted((gx_dir / "validations" / "raw_events").glob("*/*/*.json"))
+        if run == 0:
+            first = next((gx_dir / "validations" / "raw_events").glob("*/*/*.json"))
+            old_format = gx_dir / "validations" / "raw_events" / "__none__" / "20990101T000000Z"
+            old_format.mkdir(parents=True)
+            (old_format / "raw_events-events.json").write_text(first.read_text())
+    runs = gx_dir / "validations" / "raw_events"
+    stored = sorted(runs.glob("*/*/*.json"))
     assert len(stored) == 2
+    # no folder left behind by the dropped results
+    assert [folder.name for folder in runs.iterdir()] == ["raw_input_gate"]
+    assert len(list((runs / "raw_input_gate").iterdir())) == 2
     site = gx_dir / "data_docs" / "local_site"
     pages = sorted((site / "validations" / "raw_events").rglob("*.html"))
     assert [page.parent.name for page in pages] == [file.parent.name for file in stored]
+    assert len(list((site / "validations" / "raw_events" / "raw_input_gate").iterdir())) == 2
     index = (site / "index.html").read_text()
     assert all(file.parent.name in index for file in stored)
+    # the page shows the whole file: its rows and batches
+    page = pages[-1].read_text()
+    assert "Batch Parameters" in page and "events.csv" in page
     latest = json.loads(stored[-1].read_text())
-    assert latest["meta"]["rows"] == 40 and latest["meta"]["batches"] == 8
+    assert latest["meta"]["batch_parameters"]["rows"] == 40
+    assert latest["meta"]["batch_parameters"]["batches"] == 8
     outcomes = {
         (outcome["expectation_config"]["type"], outcome["expectation_config"]["kwargs"]["column"]):
         outcome for outcome in latest["results"]
@@ -186,3 +201,11 @@ def test_a_few_bad_rows_pass_the_gate_and_land_in_quarantine(
     assert project.query("select event_id, reject_reason from main.quarantine_events") == [
         ("E005", "unknown_event_type: event_type")
     ]
+
+
+def test_bad_settings_are_usage_errors(tmp_path: Path) -> None:
+    raw = raw_folder(tmp_path, events(5))
+    # before the years a pandas timestamp holds, a far-past value would pass once moved to its edge
+    early = gate(raw, "--min-timestamp", "1500-01-01 00:00:00")
+    assert early.returncode == 2 and "--min-timestamp must be" in early.stderr
+    assert gate(raw, "--memory-limit", "lots").returncode == 2
