@@ -113,7 +113,8 @@ def stale_inputs(database: Path, stale_after_hours: float) -> list[str]:
     try:
         as_of, newest_event, newest_contact = connection.execute(
             "select (select max(scored_at) from main.fct_lead_scores), "
-            "(select max(occurred_at) from main.int_events_validated), "
+            # the event store also holds rejected rows (future-dated ones among them)
+            "(select max(occurred_at) from main.int_events_validated where reject_reason is null), "
             "(select max(created_at) from main.dim_contacts)"
         ).fetchone()
     finally:
@@ -127,7 +128,7 @@ def stale_inputs(database: Path, stale_after_hours: float) -> list[str]:
         elif (as_of - newest).total_seconds() > stale_after_hours * 3600:
             hours = (as_of - newest).total_seconds() / 3600
             problems.append(
-                f"{table}: newest row {newest} is {hours:.0f} h before as_of {as_of} "
+                f"{table}: newest row {newest} is {hours:.1f} h before as_of {as_of} "
                 f"(more than {stale_after_hours:g} h: have the inputs stopped arriving?)"
             )
     return problems

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
+from pipeline import stale_inputs
 from test_tuning_reports import _events_csv, make_tuning_project
 
 PIPELINE = str(REPO_ROOT / "scripts" / "pipeline.py")
@@ -102,6 +103,27 @@ def test_fail_on_stale_stops_before_publishing(done) -> None:
     )
     assert fresh.returncode == 0 and "WARNING" not in fresh.stdout
     assert '"verify_kept_history": true' in fresh.stdout  # passed on to the incremental build
+
+
+def test_stale_check_reads_accepted_events_only(tmp_path: Path) -> None:
+    """A rejected event (e.g. dated in the future) must not hide a feed that stopped arriving."""
+    database = tmp_path / "built.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create table fct_lead_scores as select timestamp '2026-07-01 00:00:00' as scored_at;"
+            "create table dim_contacts as select timestamp '2026-06-30 12:00:00' as created_at;"
+            "create table int_events_validated as select * from (values"
+            " (timestamp '2026-06-20 06:00:00', null),"
+            " (timestamp '2028-01-07 00:00:00', 'future_timestamp: occurred_at'),"
+            " (timestamp '2026-06-30 23:00:00', 'unknown_event_type: event_type')"
+            ") as t(occurred_at, reject_reason)"
+        )
+    # 10 days 18 h = 258.0 h before as_of; the contacts (12 h) are fresh
+    assert stale_inputs(database, 48) == [
+        "events: newest row 2026-06-20 06:00:00 is 258.0 h before as_of 2026-07-01 00:00:00 "
+        "(more than 48 h: have the inputs stopped arriving?)"
+    ]
+    assert stale_inputs(database, 300) == []
 
 
 def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:
