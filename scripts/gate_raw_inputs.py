@@ -16,7 +16,8 @@ whole file. The batches' results are added up into one stored validation result 
 contract (columns, required ones) is read from macros/raw_table_columns.sql, the one the dbt
 project uses.
 
-Exit codes: 0 every file passes, 1 a file breaks the contract, 2 usage error.
+Exit codes: 0 every file passes, 1 a file breaks the contract, 2 usage error (a missing folder,
+bad settings), 3 the gate itself failed (an unexpected error; no file judged).
 Usage: .venv/bin/python scripts/gate_raw_inputs.py [--raw-data-path data/raw]
        [--config-dir seeds] [--docs-dir target/raw_input_gate]
 """
@@ -31,6 +32,7 @@ import os
 import shutil
 import sys
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,6 +68,8 @@ TIMESTAMP_COLUMNS = {
 NUMBER_COLUMNS = {"contacts": ["employee_count", "annual_revenue"], "deals": ["amount"]}
 # the run name of the stored validation results (one per file and run)
 RUN_NAME = "raw_input_gate"
+# the exit code of an error of the gate itself (1 = a file breaks the contract, 2 = usage)
+EXIT_ERROR = 3
 # what a pandas nanosecond timestamp holds
 NANOSECOND_RANGE = ("1677-09-22 00:00:00", "2262-04-11 00:00:00")
 VALUE_SETS = {
@@ -283,12 +287,15 @@ def validate_table(
                 f"describe select * from read_csv('{pattern}', all_varchar = true, header = true, "
                 "union_by_name = true)"
             )
-        present = {row[0] for row in connection.execute(describe).fetchall()}
+        names = [row[0] for row in connection.execute(describe).fetchall()]
+        # column names match case-insensitively, as in the dbt hook (register_raw_files) and in
+        # DuckDB's identifiers: EVENT_ID is event_id
+        present = {name.lower() for name in names}
         missing = [column for column in spec["required"] if column not in present]
         if missing:
             report.problems.append(
                 f"required column(s) {', '.join(missing)} missing (the file has: "
-                f"{', '.join(sorted(present))})"
+                f"{', '.join(sorted(names))})"
             )
             return report, None
         columns = [c for c in spec["required"] + spec["optional"] if c in present]
@@ -470,6 +477,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.raw_data_path.is_dir():
         print(f"no raw data folder at {args.raw_data_path}", file=sys.stderr)
         return 2
+    if not (args.config_dir / "event_types.csv").is_file():
+        print(
+            f"no event_types.csv in the config folder {args.config_dir} (--config-dir, "
+            "LEAD_SCORING_CONFIG_DIR)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         min_timestamp = datetime.fromisoformat(args.min_timestamp)
         duckdb.connect(config={"memory_limit": args.memory_limit}).close()
@@ -516,4 +530,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # exit 1 means a file breaks the contract; an error of the gate itself must not read as that
+    try:
+        sys.exit(main())
+    except Exception:
+        traceback.print_exc()
+        print("raw-input gate: failed with an error (above); no file was judged", file=sys.stderr)
+        sys.exit(EXIT_ERROR)

@@ -14,7 +14,8 @@ A failed or killed run leaves the served database at the last good publication; 
 recomputes every contact from the raw files and ends exactly where an uninterrupted run would.
 
 Exit codes: 0 done (maybe with freshness warnings), 10 a raw file breaks the input contract,
-20 build or tests failed, 25 inputs stale
+15 the gate could not judge the files (a missing config folder, bad settings, an error of its
+own), 20 build or tests failed, 25 inputs stale
 (--fail-on-stale), 30 publish failed, 40 alert export failed, 75 another run holds the lock.
 Every run writes its whole output to <log-dir>/pipeline-<UTC time>.log and one JSON summary line
 (steps, warnings, scoring run) to <log-dir>/runs.jsonl.
@@ -40,6 +41,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
 EXIT_GATE, EXIT_BUILD, EXIT_STALE, EXIT_PUBLISH, EXIT_EXPORT, EXIT_LOCKED = 10, 20, 25, 30, 40, 75
+# the gate exits 1 when a file breaks the contract; any other failure is the gate's own
+EXIT_GATE_ERROR, GATE_CONTRACT_BROKEN = 15, 1
 
 
 class Run:
@@ -61,7 +64,7 @@ class Run:
         self.log.write(line + "\n")
         self.log.flush()
 
-    def step(self, name: str, command: list[str], env: dict[str, str]) -> bool:
+    def step(self, name: str, command: list[str], env: dict[str, str]) -> int:
         self.say(f"== {name}: {' '.join(command)}")
         began = time.monotonic()
         completed = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -73,7 +76,7 @@ class Run:
         if completed.returncode != 0:
             tail = (completed.stdout + completed.stderr).strip().splitlines()[-25:]
             print("\n".join(tail), file=sys.stderr)
-        return completed.returncode == 0
+        return completed.returncode
 
     def finish(self, exit_code: int) -> int:
         summary = {
@@ -168,6 +171,21 @@ def main(argv: list[str] | None = None) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         print(f"another pipeline run holds {lock_path}; not starting", file=sys.stderr)
+        # one summary line still, so a schedule's skipped runs show in runs.jsonl (an append of
+        # one short line does not interleave with the running one's)
+        args.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(args.log_dir / "runs.jsonl", "a", encoding="utf-8") as runs:
+            now = datetime.now(UTC).isoformat()
+            summary = {
+                "started_at": now,
+                "finished_at": now,
+                "exit_code": EXIT_LOCKED,
+                "steps": [],
+                "warnings": [f"another pipeline run holds {lock_path}"],
+                "scoring": None,
+                "log": None,
+            }
+            runs.write(json.dumps(summary) + "\n")
         return EXIT_LOCKED
 
     return run_steps(args, Run(args.log_dir))
@@ -238,7 +256,9 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
                 run.say(f"WARNING stale input: {problem}")
             if run.warnings and args.fail_on_stale:
                 return run.finish(exit_code)
-        elif not run.step(name, command, env):
+        elif returncode := run.step(name, command, env):
+            if name == "gate" and returncode != GATE_CONTRACT_BROKEN:
+                return run.finish(EXIT_GATE_ERROR)
             return run.finish(exit_code)
     return run.finish(0)
 

@@ -134,6 +134,8 @@ def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:
         result = run_pipeline(project)
     assert result.returncode == 75
     assert "another pipeline run holds" in result.stderr
+    runs = (project.root / "logs" / "runs.jsonl").read_text().splitlines()
+    assert json.loads(runs[-1])["exit_code"] == 75 and json.loads(runs[-1])["steps"] == []
 
 
 def test_a_broken_raw_file_stops_the_run_at_the_gate(done) -> None:
@@ -151,6 +153,33 @@ def test_a_broken_raw_file_stops_the_run_at_the_gate(done) -> None:
     assert "required column(s) contact_id missing" in result.stdout + result.stderr
     runs = (project.root / "logs" / "runs.jsonl").read_text().splitlines()
     assert [step["step"] for step in json.loads(runs[-1])["steps"]] == ["gate"]  # dbt never ran
+    assert served.read_bytes() == before
+
+
+def test_gate_columns_match_case_insensitively_and_its_own_errors_exit_15(done) -> None:
+    project, _ = done
+    contacts = project.raw_dir / "contacts.csv"
+    saved = contacts.read_text()
+    header, rest = saved.split("\n", 1)
+    contacts.write_text(header.upper() + "\n" + rest)  # CONTACT_ID, ...: dbt's hook accepts it
+    try:
+        gate_only = run_pipeline(project, "--skip-export")
+    finally:
+        contacts.write_text(saved)
+    assert gate_only.returncode == 0, gate_only.stdout + gate_only.stderr
+    served = project.root / "served" / "lead_scoring.duckdb"
+    before = served.read_bytes()
+    # a config folder without the event catalog: the gate cannot judge the files, which is not
+    # "a raw file breaks the contract" (10)
+    result = subprocess.run(
+        command(project),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "LEAD_SCORING_CONFIG_DIR": "no_such_config"},
+    )
+    assert result.returncode == 15, result.stdout + result.stderr
+    assert "no event_types.csv in the config folder" in result.stdout + result.stderr
     assert served.read_bytes() == before
 
 
