@@ -4,6 +4,11 @@ Each run writes the alerts of fct_sales_alerts whose alert_id was never exported
 `<out-dir>/alerts-<UTC time>.jsonl` (one JSON object per alert, oldest first) for downstream tools
 (CRM tasks, Slack, email), and remembers the exported ids in `<out-dir>/.export_state/`.
 
+What is not sent is remembered too, so a later run does not send it either:
+- the first export (no ledger yet) sends the open alerts only: the closed ones are history nobody
+  can act on (--include-closed sends them);
+- --triggered-after T skips the alerts triggered at or before T, in this run and every later one.
+
 Crash safety (nothing sent twice, nothing lost), whatever moment the process dies:
 1. the batch is written to a temp file and fsynced;
 2. it is recorded as pending (with its alert ids; written to a temp file, fsynced, renamed);
@@ -16,7 +21,8 @@ never began to commit and is removed. An exclusive lock on `.export_state/lock` 
 one folder from overlapping (the second waits).
 
 Usage: .venv/bin/python scripts/export_alerts.py [--database lead_scoring.duckdb]
-       [--out-dir exports/alerts] [--triggered-after "2026-01-01 00:00:00"]
+       [--out-dir exports/alerts] [--triggered-after "2026-01-01 00:00:00"] [--include-closed]
+Exit codes: 0 done, 1 the database has no fct_sales_alerts (or cannot be opened), 2 usage.
 """
 
 from __future__ import annotations
@@ -88,34 +94,48 @@ def to_json(value: object) -> object:
     return value
 
 
-def new_alerts(database: Path, exported: set[str], triggered_after: str | None) -> list[dict]:
+def new_alerts(database: Path, exported: set[str]) -> list[dict]:
+    """The alerts never exported (nor skipped) before, oldest first."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        where = "where triggered_at > cast(? as timestamp)" if triggered_after else ""
         cursor = connection.execute(
-            f"select * from main.fct_sales_alerts {where} order by triggered_at, alert_id",
-            [triggered_after] if triggered_after else [],
+            "select * from main.fct_sales_alerts order by triggered_at, alert_id"
         )
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return [
-        {name: to_json(value) for name, value in row.items()}
-        for row in rows
-        if row["alert_id"] not in exported
-    ]
+    return [row for row in rows if row["alert_id"] not in exported]
 
 
-def export(database: Path, out_dir: Path, triggered_after: str | None) -> tuple[Path | None, int]:
+def skip_reason(
+    alert: dict, first_export: bool, triggered_after: datetime | None, include_closed: bool
+) -> str | None:
+    if triggered_after is not None and alert["triggered_at"] <= triggered_after:
+        return f"triggered at or before {triggered_after}"
+    if first_export and not include_closed and not alert["is_open"]:
+        return "closed before the first export"
+    return None
+
+
+def export(
+    database: Path,
+    out_dir: Path,
+    triggered_after: datetime | None = None,
+    include_closed: bool = False,
+) -> tuple[Path | None, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     state_dir = out_dir / STATE_DIR
     state_dir.mkdir(exist_ok=True)
     # one export at a time per folder: a second run waits instead of racing the first
     with open(state_dir / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return export_locked(database, out_dir, state_dir, triggered_after)
+        return export_locked(database, out_dir, state_dir, triggered_after, include_closed)
 
 
 def export_locked(
-    database: Path, out_dir: Path, state_dir: Path, triggered_after: str | None
+    database: Path,
+    out_dir: Path,
+    state_dir: Path,
+    triggered_after: datetime | None,
+    include_closed: bool,
 ) -> tuple[Path | None, int]:
     outcome = settle_pending(state_dir, out_dir)
     if outcome:
@@ -123,7 +143,25 @@ def export_locked(
     # a temp batch without a pending record never started to commit: drop it
     for orphan in out_dir.glob("alerts-*.jsonl.tmp"):
         orphan.unlink()
-    alerts = new_alerts(database, read_ledger(state_dir), triggered_after)
+    first_export = not (state_dir / LEDGER).exists()
+    skipped: dict[str, list[str]] = {}
+    alerts = []
+    for alert in new_alerts(database, read_ledger(state_dir)):
+        reason = skip_reason(alert, first_export, triggered_after, include_closed)
+        if reason:
+            skipped.setdefault(reason, []).append(alert["alert_id"])
+        else:
+            alerts.append({name: to_json(value) for name, value in alert.items()})
+    skipped_ids = [alert_id for ids in skipped.values() for alert_id in ids]
+    # remembered before anything is sent: a crash after this only leaves them skipped
+    if first_export:
+        # the ledger is born whole, with the skipped ids: a rerun after a crash finishes this
+        # first export as begun (with its --include-closed choice), it does not start another
+        write_atomically(state_dir / LEDGER, "".join(f"{alert_id}\n" for alert_id in skipped_ids))
+    elif skipped_ids:
+        append_to_ledger(state_dir, skipped_ids)
+    for reason, ids in skipped.items():
+        print(f"not sent, remembered as seen: {len(ids)} alert(s) {reason}")
     if not alerts:
         return None, 0
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -155,13 +193,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=Path("exports/alerts"))
     parser.add_argument(
         "--triggered-after",
-        help="skip alerts triggered at or before this UTC time (e.g. for a first export)",
+        help="skip alerts triggered at or before this UTC time (ISO, e.g. '2026-01-01 00:00:00'), "
+        "now and in later exports",
+    )
+    parser.add_argument(
+        "--include-closed",
+        action="store_true",
+        help="the first export also sends the alerts already closed (default: open ones only)",
     )
     args = parser.parse_args(argv)
+    triggered_after = None
+    if args.triggered_after:
+        try:
+            triggered_after = datetime.fromisoformat(args.triggered_after)
+        except ValueError:
+            print(
+                f"error: --triggered-after {args.triggered_after!r} is not an ISO time "
+                "(e.g. '2026-01-01 00:00:00')",
+                file=sys.stderr,
+            )
+            return 2
+        if triggered_after.tzinfo is not None:  # alerts are naive UTC
+            triggered_after = triggered_after.astimezone(UTC).replace(tzinfo=None)
     if not args.database.exists():
         print(f"error: database {args.database} not found (run dbt build first)", file=sys.stderr)
         return 2
-    batch, count = export(args.database, args.out_dir, args.triggered_after)
+    try:
+        batch, count = export(args.database, args.out_dir, triggered_after, args.include_closed)
+    except duckdb.Error as error:
+        print(
+            f"error: cannot read the alerts of {args.database} (a build holding it, or no "
+            f"dbt build yet?): {str(error).splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"exported {count} new alert(s)" + (f" to {batch}" if batch else ""))
     return 0
 

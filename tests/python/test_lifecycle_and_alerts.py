@@ -449,7 +449,7 @@ def test_score_history_end_of_day_intervals(lifecycle: DbtProject) -> None:
 EXPORT_SCRIPT = REPO_ROOT / "scripts" / "export_alerts.py"
 
 
-def run_export(project: DbtProject, out_dir: Path, crash_at: str | None = None) -> int:
+def run_export(project: DbtProject, out_dir: Path, crash_at: str | None = None, *extra: str) -> int:
     env = {**os.environ}
     env.pop("LEAD_SCORING_EXPORT_CRASH_AT", None)
     if crash_at:
@@ -462,6 +462,7 @@ def run_export(project: DbtProject, out_dir: Path, crash_at: str | None = None) 
             str(project.db_path),
             "--out-dir",
             str(out_dir),
+            *extra,
         ],
         env=env,
         capture_output=True,
@@ -488,7 +489,8 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     )
     assert len(all_ids) == 23  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1
     out_dir = tmp_path / "alerts"
-    assert run_export(lifecycle, out_dir, crash_at=crash_at) == 70  # killed mid-way
+    # the whole history, closed alerts included, so every alert is in play
+    assert run_export(lifecycle, out_dir, crash_at, "--include-closed") == 70  # killed mid-way
     assert run_export(lifecycle, out_dir) == 0
     assert run_export(lifecycle, out_dir) == 0  # nothing new: no second file
     assert sorted(exported_ids(out_dir)) == all_ids
@@ -496,6 +498,35 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     assert not list(out_dir.glob("*.tmp"))
     first = json.loads(next(out_dir.glob("alerts-*.jsonl")).read_text().splitlines()[0])
     assert {"alert_id", "contact_id", "alert_type", "owner_id", "due_at", "is_open"} <= set(first)
+
+
+@pytest.mark.parametrize("crash_at", [None, "before_pending", "before_commit"])
+def test_first_alert_export_sends_open_alerts_and_remembers_what_it_skips(
+    lifecycle: DbtProject, tmp_path: Path, crash_at: str | None
+) -> None:
+    alerts = lifecycle.query(
+        "select alert_id, is_open, triggered_at from main.fct_sales_alerts order by alert_id"
+    )
+    open_ids = sorted(alert_id for alert_id, is_open, _ in alerts if is_open)
+    assert 0 < len(open_ids) < len(alerts)  # both kinds exist in the fixture
+    out_dir = tmp_path / "alerts"
+    if crash_at:  # killed after the skipped ids were remembered: the rerun sends the same
+        assert run_export(lifecycle, out_dir, crash_at) == 70
+    assert run_export(lifecycle, out_dir) == 0
+    assert run_export(lifecycle, out_dir) == 0
+    assert sorted(exported_ids(out_dir)) == open_ids  # the closed ones are never sent
+    # --triggered-after is remembered: a later export does not send the older backlog
+    cutoff = sorted(triggered_at for _, _, triggered_at in alerts)[len(alerts) // 2]
+    other = tmp_path / "alerts_after"
+    assert (
+        run_export(lifecycle, other, None, "--include-closed", "--triggered-after", str(cutoff))
+        == 0
+    )
+    assert run_export(lifecycle, other) == 0
+    assert sorted(exported_ids(other)) == sorted(
+        alert_id for alert_id, _, triggered_at in alerts if triggered_at > cutoff
+    )
+    assert run_export(lifecycle, other, None, "--triggered-after", "last week") == 2
 
 
 def test_alert_export_after_a_consumer_took_the_file_away(
