@@ -12,6 +12,9 @@ export DBT_PROFILES_DIR="$PWD"
 
 if [ ! -f data/raw/events.parquet ] && [ ! -d data/raw/events ]; then
     .venv/bin/python scripts/generate_demo_data.py --contacts "$contacts" --out data/raw
+elif [ $# -gt 0 ]; then
+    echo "data/raw already holds data: it is built as it is, not regenerated with $contacts" \
+        "contacts (remove data/raw to regenerate)" >&2
 fi
 .venv/bin/dbt build
 .venv/bin/python scripts/tuning_report.py --database "${LEAD_SCORING_DUCKDB_PATH:-lead_scoring.duckdb}" \

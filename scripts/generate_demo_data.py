@@ -34,7 +34,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -2692,20 +2694,35 @@ class Sink:
         self.writer.close()
 
 
+TABLES = ("contacts", "contact_properties", "events", "deals", "sales_feedback", "contact_truth")
+
+
 def generate(ctx: Ctx, out: Path, fmt: str) -> dict[str, Sink]:
+    """Writes the tables into a hidden folder inside `out`, then moves them into place.
+
+    A run killed mid-way leaves no truncated (yet readable) file where the build or demo.sh
+    would take it for data: events, the file demo.sh checks for, goes away first and comes last.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    tables = (
-        "contacts",
-        "contact_properties",
-        "events",
-        "deals",
-        "sales_feedback",
-        "contact_truth",
-    )
-    for name in tables:  # never leave the other format of a table behind
-        other = out / f"{name}.{'csv' if fmt == 'parquet' else 'parquet'}"
-        other.unlink(missing_ok=True)
-    sinks = {name: Sink(out, name, fmt) for name in tables}
+    for stale in out.glob(".generating-*"):  # left by a killed run
+        shutil.rmtree(stale)
+    staging = Path(tempfile.mkdtemp(prefix=".generating-", dir=out))
+    try:
+        sinks = write_tables(ctx, staging, fmt)
+        # the old files go, events first (in either format: none of the other format stays)
+        for name in sorted(TABLES, key=lambda name: name != "events"):
+            for extension in ("parquet", "csv"):
+                (out / f"{name}.{extension}").unlink(missing_ok=True)
+        for name in sorted(TABLES, key=lambda name: name == "events"):
+            sink = sinks[name]
+            sink.path = sink.path.replace(out / sink.path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return sinks
+
+
+def write_tables(ctx: Ctx, out: Path, fmt: str) -> dict[str, Sink]:
+    sinks = {name: Sink(out, name, fmt) for name in TABLES}
     # One writer thread: chunk k is written (compression releases the GIL) while chunk k + 1 is
     # generated. Waiting for chunk k before submitting chunk k + 1 bounds memory to ~2 chunks;
     # one thread keeps the row order, so the files stay byte-identical.

@@ -8,6 +8,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyarrow.csv as pacsv
@@ -237,3 +238,28 @@ def test_csv_output(bad_run: Path, tmp_path: Path) -> None:
         assert parsed.num_rows == parquet.num_rows, table
         id_column = columns[0]
         assert parsed[id_column].to_pylist() == parquet[id_column].to_pylist(), table
+
+
+def test_a_killed_run_leaves_the_previous_files(tmp_path: Path) -> None:
+    """Killed mid-way (a real SIGKILL), generation leaves the files of the previous run intact,
+    not a truncated yet readable events file that demo.sh or a build would take for data."""
+    out = _generate(tmp_path / "raw")
+    before = {path.name: path.read_bytes() for path in out.glob("*.parquet")}
+    big = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--contacts", "1000000", "--chunk-contacts", "20000",
+         "--end-date", END_DATE, "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        # kill once its first chunk of events is on disk
+        while not any(path.stat().st_size for path in out.glob(".generating-*/events.parquet")):
+            assert big.poll() is None and time.monotonic() < deadline, "no chunk written in time"
+            time.sleep(0.05)
+    finally:
+        big.kill()
+        big.wait()
+    assert {path.name: path.read_bytes() for path in out.glob("*.parquet")} == before
+    _generate(out)  # the next run cleans up after the killed one
+    assert {path.name: path.read_bytes() for path in out.glob("*.parquet")} == before
+    assert {path.name for path in out.iterdir()} == set(before)  # no staging folder left
