@@ -47,7 +47,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
-from raw_contract import raw_contract
+from raw_contract import raw_contract, utc_timestamp_sql
 
 ROOT = Path(__file__).resolve().parents[1]
 # ids that must be unique (contact_properties may hold a property's history: no unique id)
@@ -65,6 +65,9 @@ TIMESTAMP_COLUMNS = {
     "deals": ["created_at", "closed_at"],
     "sales_feedback": ["created_at"],
 }
+# the gate's own columns next to the raw text: the parsed time, the numeric check
+PARSED_TIME = "__as_timestamp"
+IS_NUMBER = "__is_number"
 NUMBER_COLUMNS = {"contacts": ["employee_count", "annual_revenue"], "deals": ["amount"]}
 # the run name of the stored validation results (one per file and run)
 RUN_NAME = "raw_input_gate"
@@ -130,12 +133,15 @@ def checked_columns(table: str, columns: list[str], spec: dict) -> list[str]:
     ]
 
 
+def source_sql(file_format: str, pattern: str) -> str:
+    if file_format == "parquet":
+        return f"read_parquet('{pattern}', union_by_name = true)"
+    return f"read_csv('{pattern}', all_varchar = true, header = true, union_by_name = true)"
+
+
 def read_query(table: str, file_format: str, pattern: str, columns: list[str], spec: dict) -> str:
     """The columns the suite checks, as text, plus a parsed value or validity flag per check."""
-    if file_format == "parquet":
-        source = f"read_parquet('{pattern}', union_by_name = true)"
-    else:
-        source = f"read_csv('{pattern}', all_varchar = true, header = true, union_by_name = true)"
+    source = source_sql(file_format, pattern)
     # compared the way the staging models compare: trimmed, empty = null, codes lower-cased
     selected = []
     for column in checked_columns(table, columns, spec):
@@ -147,24 +153,67 @@ def read_query(table: str, file_format: str, pattern: str, columns: list[str], s
             # in nanoseconds, the only unit pandas compares vectorised (Great Expectations'
             # "between" calls Python once per value otherwise); a timestamp beyond that range
             # (years 1677-2262) is moved to its edge, still outside the accepted range
-            parsed = f"try_cast(nullif(trim(cast(\"{column}\" as varchar)), '') as timestamp)"
+            parsed = utc_timestamp_sql(text_sql(column))
             selected.append(
                 f"cast(case when {parsed} < timestamp '{NANOSECOND_RANGE[0]}' "
                 f"then timestamp '{NANOSECOND_RANGE[0]}' when {parsed} > timestamp "
                 f"'{NANOSECOND_RANGE[1]}' then timestamp '{NANOSECOND_RANGE[1]}' else {parsed} end "
-                f'as timestamp_ns) as "{column}__as_timestamp"'
+                f'as timestamp_ns) as "{column}{PARSED_TIME}"'
             )
     for column in NUMBER_COLUMNS.get(table, []):
         if column in columns:
             selected.append(
                 f'"{column}" is null or trim(cast("{column}" as varchar)) = \'\' '
-                f'or try_cast("{column}" as double) is not null as "{column}__is_number"'
+                f'or try_cast("{column}" as double) is not null as "{column}{IS_NUMBER}"'
             )
     ids = " || '|' || ".join(
         f"coalesce(trim(cast(\"{c}\" as varchar)), '')" for c in ID_COLUMNS[table]
     )
     selected.append(f"{ids} as _gate_id")
     return f"select {', '.join(selected)} from {source}"
+
+
+def text_sql(column: str) -> str:
+    """A raw value as staging reads it: text, trimmed, empty = null."""
+    return f"nullif(trim(cast(\"{column}\" as varchar)), '')"
+
+
+def shown_column(column: str) -> str:
+    """A checked column as a person reads it, not as the gate's internal name."""
+    if column.endswith(PARSED_TIME):
+        return f"{column.removesuffix(PARSED_TIME)} (read as a UTC time)"
+    if column.endswith(IS_NUMBER):
+        return f"{column.removesuffix(IS_NUMBER)} (read as a number)"
+    return column
+
+
+def text_examples(
+    connection, file_format: str, pattern: str, outcomes: dict, settings: dict
+) -> dict[tuple[str, str], list[str]]:
+    """The text in the file of a few failed times and numbers (their checked columns show only
+    NaT or False)."""
+    examples = {}
+    for (expectation, column), results in outcomes.items():
+        unexpected = sum(int(outcome.result.get("unexpected_count") or 0) for outcome in results)
+        if not column.endswith((PARSED_TIME, IS_NUMBER)) or not unexpected:
+            continue
+        text = text_sql(column.removesuffix(PARSED_TIME).removesuffix(IS_NUMBER))
+        parsed = utc_timestamp_sql(text)
+        parameters = []
+        if column.endswith(IS_NUMBER):
+            failing = f"try_cast({text} as double) is null"
+        elif expectation == "expect_column_values_to_not_be_null":
+            failing = f"{parsed} is null"
+        else:
+            failing = f"({parsed} < ? or {parsed} > ?)"
+            parameters = [settings["min_timestamp"], settings["max_timestamp"]]
+        rows = connection.execute(
+            f"select {text} from {source_sql(file_format, pattern)} "
+            f"where {text} is not null and {failing} limit 5",
+            parameters,
+        ).fetchall()
+        examples[(expectation, column)] = [row[0] for row in rows]
+    return examples
 
 
 def build_suite(gx, gxe, table: str, columns: list[str], spec: dict, settings: dict):
@@ -176,7 +225,7 @@ def build_suite(gx, gxe, table: str, columns: list[str], spec: dict, settings: d
     for column in TIMESTAMP_COLUMNS.get(table, []):
         if column not in columns:
             continue
-        parsed = f"{column}__as_timestamp"
+        parsed = f"{column}{PARSED_TIME}"
         if column in spec["required"]:
             suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=parsed, mostly=mostly))
         suite.add_expectation(
@@ -191,7 +240,7 @@ def build_suite(gx, gxe, table: str, columns: list[str], spec: dict, settings: d
         if column in columns:
             suite.add_expectation(
                 gxe.ExpectColumnValuesToBeInSet(
-                    column=f"{column}__is_number", value_set=[True], mostly=mostly
+                    column=f"{column}{IS_NUMBER}", value_set=[True], mostly=mostly
                 )
             )
     if table == "events":
@@ -330,9 +379,10 @@ def validate_table(
                 failed = f"{key[0]} on {key[1]} could not be evaluated: {outcome.exception_info}"
                 if has_failed_to_run(outcome) and failed not in report.problems:
                     report.problems.append(failed)
+        raw_examples = text_examples(connection, file_format, pattern, outcomes, settings)
     except duckdb.Error as error:
         report.problems.append(f"cannot read {pattern}: {error}")
-        outcomes, combined = {}, None  # no result of part of the file
+        outcomes, combined, raw_examples = {}, None, {}  # no result of part of the file
     finally:
         connection.close()
     tolerated = report.rows * settings["tolerance_percent"] / 100
@@ -341,12 +391,15 @@ def validate_table(
         outcome = combine(results, report.rows, tolerated)
         file_outcomes.append(outcome)
         unexpected = outcome.result["unexpected_count"]
-        examples = [str(e) for e in outcome.result["partial_unexpected_list"]][:5]
+        examples = (
+            raw_examples.get((expectation, column))
+            or [str(e) for e in outcome.result["partial_unexpected_list"]][:5]
+        )
         report.findings[(expectation, column)] = Finding(expectation, column, unexpected, examples)
         if not outcome.success:
             share = 100 * unexpected / max(report.rows, 1)
             report.problems.append(
-                f"{expectation} on {column}: {unexpected} of "
+                f"{expectation} on {shown_column(column)}: {unexpected} of "
                 f"{report.rows} rows ({share:.2f} %) fail, more than the "
                 f"{settings['tolerance_percent']:g} % tolerated; e.g. {examples}"
             )

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from raw_contract import raw_contract
+from raw_contract import raw_contract, utc_timestamp_sql
 
 # the contacts columns of the input contract (macros/raw_table_columns.sql), contact_id aside
 KNOWN_CONTACT_COLUMNS = [
@@ -486,7 +486,7 @@ def write_outputs(
     created_literal = f"timestamp {sql_text(default_created_at.isoformat(sep=' '))}"
     if created_at_column is not None:
         created_text = created_at_column.source
-        created_timestamp = f"try_cast(trim({created_at_column.source}) as timestamp)"
+        created_timestamp = utc_timestamp_sql(f"nullif(trim({created_at_column.source}), '')")
     else:
         created_text = created_literal
         created_timestamp = created_literal

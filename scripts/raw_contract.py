@@ -1,6 +1,8 @@
 """The input contract of the raw tables (SPEC 2) for the Python scripts, read from the one place
 the dbt project keeps it: macros/raw_table_columns.sql (a Jinja dict literal), so the scripts and
-the dbt hook can never disagree about a table's columns or which ones are required."""
+the dbt hook can never disagree about a table's columns or which ones are required; and how a
+timestamp is read, from macros/parse_utc_timestamp.sql, so the gate and the slicer read a time as
+staging does."""
 
 from __future__ import annotations
 
@@ -19,3 +21,16 @@ def raw_contract() -> dict[str, dict]:
     literal = text[text.index("return(") + len("return(") : text.rindex(") }}")]
     literal = re.sub(r"\bfalse\b", "False", re.sub(r"\btrue\b", "True", literal))
     return ast.literal_eval(literal)
+
+
+@cache
+def _utc_timestamp_template() -> str:
+    text = (ROOT / "macros" / "parse_utc_timestamp.sql").read_text()
+    start = text.index("{% macro duckdb__parse_utc_timestamp(text_expression) %}")
+    body = text[text.index("%}", start) + 2 : text.index("{%- endmacro %}", start)]
+    return " ".join(body.split())
+
+
+def utc_timestamp_sql(text_expression: str) -> str:
+    """DuckDB SQL reading text as a UTC timestamp (null when unparseable), as staging does."""
+    return _utc_timestamp_template().replace("{{ text_expression }}", f"({text_expression})")

@@ -1,8 +1,13 @@
-"""Print the top leads of a scoring model with grade, score and the rules that made the score."""
+"""Print the top leads of a scoring model with grade, score and the rules that made the score.
+
+Reads the marts only, so it works on the build database and on the served copy alike.
+Exit codes: 0 printed, 1 nothing to show (no scores, unknown model, no marts), 2 usage.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import duckdb
@@ -11,7 +16,8 @@ TOP_LEADS_SQL = """
 with
 
 lifecycle_model as (
-    select model_id from main_config.scoring_models where is_lifecycle_model
+    -- the model whose rows carry a lifecycle stage (the marts only: the served copy has no seeds)
+    select min(model_id) as model_id from main.fct_lead_scores where lifecycle_stage is not null
 ),
 
 top_leads as (
@@ -60,6 +66,15 @@ order by top_leads.total_score desc, top_leads.contact_id
 
 def top_leads(db_path: Path, model_id: str | None, limit: int) -> list[tuple]:
     with duckdb.connect(str(db_path), read_only=True) as connection:
+        if model_id is not None:
+            models = [row[0] for row in connection.execute(
+                "select distinct model_id from main.fct_lead_scores order by 1"
+            ).fetchall()]  # fmt: skip
+            if model_id not in models:
+                raise LookupError(
+                    f"model {model_id!r} has no scores in {db_path}; its models: "
+                    + (", ".join(models) or "none")
+                )
         return connection.execute(TOP_LEADS_SQL, [model_id, limit]).fetchall()
 
 
@@ -104,12 +119,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=Path("lead_scoring.duckdb"))
     parser.add_argument("--model", default=None, help="model_id (default: the lifecycle model)")
-    parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--limit", type=int, default=10, help="how many leads (default 10)")
     args = parser.parse_args()
-
-    rows = top_leads(args.db, args.model, args.limit)
+    if args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if not args.db.exists():
+        print(f"error: database {args.db} not found (run dbt build first)", file=sys.stderr)
+        sys.exit(2)
+    try:
+        rows = top_leads(args.db, args.model, args.limit)
+    except LookupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    except duckdb.Error as error:
+        print(
+            f"error: cannot read the scores of {args.db} (a build holding it, or no dbt build "
+            f"yet?): {str(error).splitlines()[0]}",
+            file=sys.stderr,
+        )
+        sys.exit(1)
     if not rows:
-        raise SystemExit("No scores found: run `dbt build` first.")
+        print(f"error: no scores in {args.db}: run `dbt build` first", file=sys.stderr)
+        sys.exit(1)
     print(f"Top {len(rows)} leads of model '{rows[0][0]}' ({args.db}):")
     print(format_table(rows))
 

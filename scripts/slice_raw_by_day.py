@@ -34,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 from atomic_files import replace_atomically
+from raw_contract import utc_timestamp_sql
 
 # table -> its timestamp column; None: the table follows its contact (contact_id)
 SLICED_TABLES = {
@@ -69,8 +70,8 @@ def _reader(path: Path) -> str:
 
 
 def _timestamp(column: str) -> str:
-    """The column as staging reads it: trimmed, empty = null, try_cast (null when unparseable)."""
-    return f"try_cast(nullif(trim(cast({column} as varchar)), '') as timestamp)"
+    """The column as staging reads it: trimmed, empty = null, in UTC (null when unparseable)."""
+    return utc_timestamp_sql(f"nullif(trim(cast({column} as varchar)), '')")
 
 
 def _arrived(column: str, cut: str, end: str) -> str:

@@ -50,6 +50,7 @@ CONTACTS = """
     IE,not-an-email,Ivy,Invalid,Epsilon,,,,2025-01-01 00:00:00,
     NE,ne@zeta.com,Ned,Negative,Zeta,,-5,,2025-01-01 00:00:00,
     FUTC,fut@eta.com,Fay,Future,Eta,,,,2025-01-01 00:00:00,
+    TZ,tz@theta.com,Tia,Zone,Theta,,,,2025-01-01T22:00:00-08:00,2025-01-02 09:30:00+05:30
 """
 
 CONTACT_PROPERTIES = """
@@ -90,6 +91,11 @@ EVENTS = f"""
     e_nomatch,ZZZ,nobody@x.com,No,Body,Nowhere,page_view,2026-01-20 00:00:00,
     e_invalid_email,,not-an-email,,,,page_view,2026-01-20 00:00:00,
     e_quarantined_contact,MC,,,,,page_view,2026-01-20 00:00:00,
+    e_offset,TZ,,,,,page_view,2026-01-23T01:00:00+02:00,
+    e_offset_compact,TZ,,,,,page_view,2026-01-23 10:00:00.5-0500,
+    e_zulu,TZ,,,,,page_view,2026-01-23T10:00:00Z,
+    e_named_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Europe/Berlin,
+    e_unknown_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Mars/Olympus,
 """
 
 DEALS = """
@@ -103,6 +109,7 @@ DEALS = """
     dl_bad_stage,C1,won,100,2026-01-05 00:00:00,
     dl_dup_contact,XX,closed_won,100,2026-01-05 00:00:00,2026-01-25 00:00:00
     dl_dup_contact,C3,open,100,2026-01-05 00:00:00,
+    dl_offset,TZ,closed_won,100,2026-01-05 00:00:00+01:00,2026-01-24T23:30:00-01:00
 """
 
 SALES_FEEDBACK = """
@@ -110,6 +117,7 @@ SALES_FEEDBACK = """
     fb_ok,C2,not_ready,no budget,rep_01,2026-01-21 00:00:00
     fb_unknown_value,C2,maybe_later,,rep_01,2026-01-21 00:00:00
     fb_unknown_contact,XX,sales_ready,,rep_01,2026-01-21 00:00:00
+    fb_offset,TZ,not_ready,,rep_01,2026-01-21 00:30:00+01:00
 """
 
 RAW_FILES = {
@@ -202,6 +210,7 @@ def breakdown(project: DbtProject, contact_id: str, model_id: str) -> dict[str, 
         ("e_missing_type", "missing_required_value: event_type"),
         ("e_missing_time", "missing_required_value: occurred_at"),
         ("e_bad_time", "unparseable_timestamp: occurred_at"),
+        ("e_unknown_zone", "unparseable_timestamp: occurred_at"),  # a zone nobody knows
         ("e_future", "future_timestamp: occurred_at"),
         ("e_in_2_days", "future_timestamp: occurred_at"),  # more than a day after load time
     ],
@@ -213,6 +222,30 @@ def test_bad_event_is_quarantined_with_reason(
     assert scenario.query(
         f"select reject_reason from main.quarantine_events where event_id = '{event_id}'"
     ) == [(reason,)]
+
+
+def test_timestamps_with_a_utc_offset_or_a_zone_are_converted_to_utc(scenario: DbtProject) -> None:
+    # SPEC 2: timestamps are UTC; text that says otherwise is converted, not read as UTC
+    assert dict(
+        scenario.query(
+            "select event_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S.%g') "
+            "from main.int_events_validated where contact_id = 'TZ' and reject_reason is null"
+        )
+    ) == {
+        "e_offset": "2026-01-22 23:00:00.000",  # +02:00: two hours earlier, the day before
+        "e_offset_compact": "2026-01-23 15:00:00.500",
+        "e_zulu": "2026-01-23 10:00:00.000",
+        "e_named_zone": "2026-01-23 09:00:00.000",  # Berlin in winter: UTC+1
+    }
+    assert scenario.query(
+        "select created_at, updated_at from main.int_contacts_accepted where contact_id = 'TZ'"
+    ) == [(datetime(2025, 1, 2, 6, 0), datetime(2025, 1, 2, 4, 0))]
+    assert scenario.query(
+        "select created_at, closed_at from main.int_deals_validated where deal_id = 'dl_offset'"
+    ) == [(datetime(2026, 1, 4, 23, 0), datetime(2026, 1, 25, 0, 30))]
+    assert scenario.query(
+        "select created_at from main.int_sales_feedback_validated where feedback_id = 'fb_offset'"
+    ) == [(datetime(2026, 1, 20, 23, 30),)]
 
 
 def test_exact_duplicate_event_keeps_one_copy(scenario: DbtProject) -> None:
@@ -286,6 +319,7 @@ def test_event_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
             ("e_missing_type", "missing_required_value: event_type"),
             ("e_missing_time", "missing_required_value: occurred_at"),
             ("e_bad_time", "unparseable_timestamp: occurred_at"),
+            ("e_unknown_zone", "unparseable_timestamp: occurred_at"),
             ("e_future", "future_timestamp: occurred_at"),
             ("e_in_2_days", "future_timestamp: occurred_at"),
             ("e_name_shared", UNMATCHED_EVENT),
@@ -445,8 +479,9 @@ def test_sales_feedback_quarantine(scenario: DbtProject) -> None:
         ("fb_unknown_value", "unknown_value: feedback"),
     ]
     assert scenario.query(
-        "select feedback_id from main.int_sales_feedback_validated where reject_reason is null"
-    ) == [("fb_ok",)]
+        "select feedback_id from main.int_sales_feedback_validated where reject_reason is null "
+        "order by 1"
+    ) == [("fb_offset",), ("fb_ok",)]
 
 
 def test_contact_properties_quarantine(scenario: DbtProject) -> None:
@@ -576,14 +611,19 @@ def test_parquet_input_gives_same_results_as_csv(scenario: DbtProject, project: 
                 f"copy (select * from read_csv('{scenario.raw_dir / f'{table}.csv'}', "
                 f"header = true)) to '{project.raw_dir / f'{table}.parquet'}' (format parquet)"
             )
-        parquet_types = dict(
-            connection.execute(
-                f"select column_name, column_type from (describe select * from "
-                f"read_parquet('{project.raw_dir / 'deals.parquet'}'))"
-            ).fetchall()
-        )
-    assert parquet_types["created_at"] == "TIMESTAMP"
-    assert parquet_types["amount"] == "BIGINT"
+        parquet_types = {
+            table: dict(
+                connection.execute(
+                    f"select column_name, column_type from (describe select * from "
+                    f"read_parquet('{project.raw_dir / f'{table}.parquet'}'))"
+                ).fetchall()
+            )
+            for table in ("deals", "contact_properties")
+        }
+    assert parquet_types["contact_properties"]["updated_at"] == "TIMESTAMP"
+    # the offsets of dl_offset make the column a timestamptz, read back in UTC
+    assert parquet_types["deals"]["created_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert parquet_types["deals"]["amount"] == "BIGINT"
     assert not list(project.raw_dir.glob("*.csv"))
     project.build(vars=VARS)
     assert project.query(

@@ -130,3 +130,40 @@ def test_duckdb_1_5_reads_the_served_file_but_not_the_build_file(
         [sys.executable, "-c", script, str(built.db_path)], capture_output=True, text=True, env=env
     )
     assert refused.returncode != 0
+
+
+def show_top_leads(database: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "show_top_leads.py"), "--db", str(database),
+         *extra],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_top_leads_read_the_build_and_the_served_copy_alike(
+    built: DbtProject, tmp_path: Path
+) -> None:
+    served = tmp_path / "lead_scoring.duckdb"
+    assert publish(built, served).returncode == 0
+    expected = [
+        contact_id
+        for (contact_id,) in built.query(
+            "select contact_id from main.fct_lead_scores where lifecycle_stage is not null "
+            "order by total_score desc, contact_id limit 3"
+        )
+    ]
+    shown = {}
+    for database in (built.db_path, served):  # the served copy has the marts, not the seeds
+        result = show_top_leads(database, "--limit", "3")
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert [line.split()[0] for line in lines[2:]] == expected
+        shown[database] = lines[1:]
+    assert shown[built.db_path] == shown[served]
+    unknown = show_top_leads(served, "--model", "nosuch")
+    assert unknown.returncode == 1 and "model 'nosuch' has no scores" in unknown.stderr
+    assert "its models: " in unknown.stderr
+    assert show_top_leads(served, "--limit", "0").returncode == 2
+    missing = show_top_leads(tmp_path / "nothing.duckdb")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    assert not (tmp_path / "nothing.duckdb").exists()

@@ -13,7 +13,7 @@ typed as (
         {{ normalize_text('property') }} as property,
         {{ clean_text('value') }} as value,
         {{ clean_text('updated_at') }} as updated_at_raw,
-        {{ try_cast(clean_text('updated_at'), dbt.type_timestamp()) }} as updated_at
+        {{ parse_utc_timestamp(clean_text('updated_at')) }} as updated_at
     from source
 
 ),

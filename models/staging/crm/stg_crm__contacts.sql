@@ -29,9 +29,9 @@ typed as (
         {{ clean_text('owner_id') }} as owner_id,
         {{ normalize_text('email_opt_out') }} as email_opt_out_raw,
         {{ clean_text('created_at') }} as created_at_raw,
-        {{ try_cast(clean_text('created_at'), dbt.type_timestamp()) }} as created_at,
+        {{ parse_utc_timestamp(clean_text('created_at')) }} as created_at,
         {{ clean_text('updated_at') }} as updated_at_raw,
-        {{ try_cast(clean_text('updated_at'), dbt.type_timestamp()) }} as updated_at
+        {{ parse_utc_timestamp(clean_text('updated_at')) }} as updated_at
     from source
 
 ),

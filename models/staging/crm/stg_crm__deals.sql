@@ -15,9 +15,9 @@ typed as (
         {{ clean_text('amount') }} as amount_raw,
         {{ try_cast(clean_text('amount'), 'decimal(18, 2)') }} as amount,
         {{ clean_text('created_at') }} as created_at_raw,
-        {{ try_cast(clean_text('created_at'), dbt.type_timestamp()) }} as created_at,
+        {{ parse_utc_timestamp(clean_text('created_at')) }} as created_at,
         {{ clean_text('closed_at') }} as closed_at_raw,
-        {{ try_cast(clean_text('closed_at'), dbt.type_timestamp()) }} as closed_at
+        {{ parse_utc_timestamp(clean_text('closed_at')) }} as closed_at
     from source
 
 ),

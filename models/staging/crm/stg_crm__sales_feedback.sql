@@ -15,7 +15,7 @@ typed as (
         {{ clean_text('reason') }} as reason,
         {{ clean_text('rep_id') }} as rep_id,
         {{ clean_text('created_at') }} as created_at_raw,
-        {{ try_cast(clean_text('created_at'), dbt.type_timestamp()) }} as created_at
+        {{ parse_utc_timestamp(clean_text('created_at')) }} as created_at
     from source
 
 ),

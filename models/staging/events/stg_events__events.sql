@@ -17,7 +17,7 @@ typed as (
         {{ clean_text('company_name') }} as company_name,
         {{ normalize_text('event_type') }} as event_type,
         {{ clean_text('occurred_at') }} as occurred_at_raw,
-        {{ try_cast(clean_text('occurred_at'), dbt.type_timestamp()) }} as occurred_at,
+        {{ parse_utc_timestamp(clean_text('occurred_at')) }} as occurred_at,
         {{ clean_text('url') }} as url,
         {{ clean_text('form_id') }} as form_id,
         {{ clean_text('campaign_id') }} as campaign_id,
