@@ -390,7 +390,7 @@ def validate_table(
     for (expectation, column), results in outcomes.items():
         outcome = combine(results, report.rows, tolerated)
         file_outcomes.append(outcome)
-        unexpected = outcome.result["unexpected_count"]
+        unexpected = outcome.result.get("unexpected_count") or 0  # none if it could not run
         examples = (
             raw_examples.get((expectation, column))
             or [str(e) for e in outcome.result["partial_unexpected_list"]][:5]
@@ -497,6 +497,42 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
     return reports
 
 
+def checked_settings(args: argparse.Namespace) -> dict | str:
+    """The gate's settings, or what is wrong with the command line."""
+    if not args.raw_data_path.is_dir():
+        return f"no raw data folder at {args.raw_data_path}"
+    if not (args.config_dir / "event_types.csv").is_file():
+        return (
+            f"no event_types.csv in the config folder {args.config_dir} (--config-dir, "
+            "LEAD_SCORING_CONFIG_DIR)"
+        )
+    try:
+        min_timestamp = datetime.fromisoformat(args.min_timestamp)
+        duckdb.connect(config={"memory_limit": args.memory_limit}).close()
+    except (ValueError, duckdb.Error) as error:
+        return f"bad --min-timestamp or --memory-limit: {error}"
+    # naive, and not before the years a pandas timestamp holds (those are moved to that edge)
+    if min_timestamp.tzinfo is not None or min_timestamp < datetime.fromisoformat(
+        NANOSECOND_RANGE[0]
+    ):
+        return f"--min-timestamp must be a naive UTC time from {NANOSECOND_RANGE[0]} on"
+    # the same rule as the dbt models: more than a day after the load is in the future
+    max_timestamp = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+    if min_timestamp >= max_timestamp:
+        return (
+            f"--min-timestamp {min_timestamp} is not before the latest accepted time "
+            f"{max_timestamp:%Y-%m-%d %H:%M:%S} (the load time + 1 day)"
+        )
+    return {
+        "batch_rows": args.batch_rows,
+        "tolerance_percent": args.tolerance_percent,
+        "memory_limit": args.memory_limit,
+        "keep_runs": max(1, args.keep_runs),
+        "min_timestamp": min_timestamp,
+        "max_timestamp": max_timestamp,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-data-path", type=Path, default=ROOT / "data" / "raw")
@@ -527,40 +563,10 @@ def main(argv: list[str] | None = None) -> int:
         help="validation results (and Data Docs pages) kept, per file: the last N runs",
     )
     args = parser.parse_args(argv)
-    if not args.raw_data_path.is_dir():
-        print(f"no raw data folder at {args.raw_data_path}", file=sys.stderr)
+    settings = checked_settings(args)
+    if isinstance(settings, str):
+        print(settings, file=sys.stderr)
         return 2
-    if not (args.config_dir / "event_types.csv").is_file():
-        print(
-            f"no event_types.csv in the config folder {args.config_dir} (--config-dir, "
-            "LEAD_SCORING_CONFIG_DIR)",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        min_timestamp = datetime.fromisoformat(args.min_timestamp)
-        duckdb.connect(config={"memory_limit": args.memory_limit}).close()
-    except (ValueError, duckdb.Error) as error:
-        print(f"bad --min-timestamp or --memory-limit: {error}", file=sys.stderr)
-        return 2
-    # naive, and not before the years a pandas timestamp holds (those are moved to that edge)
-    if min_timestamp.tzinfo is not None or min_timestamp < datetime.fromisoformat(
-        NANOSECOND_RANGE[0]
-    ):
-        print(
-            f"--min-timestamp must be a naive UTC time from {NANOSECOND_RANGE[0]} on",
-            file=sys.stderr,
-        )
-        return 2
-    settings = {
-        "batch_rows": args.batch_rows,
-        "tolerance_percent": args.tolerance_percent,
-        "memory_limit": args.memory_limit,
-        "keep_runs": max(1, args.keep_runs),
-        "min_timestamp": min_timestamp,
-        # the same rule as the dbt models: more than a day after the load is in the future
-        "max_timestamp": datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1),
-    }
     reports = run_gate(args.raw_data_path, args.config_dir, args.docs_dir, settings)
     docs = args.docs_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     broken = [report for report in reports if report.problems]

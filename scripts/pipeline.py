@@ -162,7 +162,24 @@ def main(argv: list[str] | None = None) -> int:
         help="dbt var verify_kept_history: an incremental run checks the history rows it keeps "
         "against what it computed for them and fails on a difference (README 'Incremental runs')",
     )
+    # passed on to the gate and to the export (see their --help)
+    parser.add_argument("--gate-tolerance-percent", help="the gate's --tolerance-percent (5)")
+    parser.add_argument("--gate-min-timestamp", help="the gate's --min-timestamp (2000-01-01)")
+    parser.add_argument("--gate-memory-limit", help="the gate's --memory-limit (2GB)")
+    parser.add_argument(
+        "--alerts-triggered-after", help="the export's --triggered-after (remembered by it)"
+    )
+    parser.add_argument(
+        "--alerts-include-closed", action="store_true", help="the export's --include-closed"
+    )
     args = parser.parse_args(argv)
+    if args.alerts_triggered_after:
+        try:  # checked now, not after an hour of build
+            datetime.fromisoformat(args.alerts_triggered_after)
+        except ValueError:
+            parser.error(
+                f"--alerts-triggered-after {args.alerts_triggered_after!r} is not an ISO time"
+            )
 
     args.database = args.database.resolve()
     lock_path = args.database.with_name(f".{args.database.name}.pipeline.lock")
@@ -191,6 +208,19 @@ def main(argv: list[str] | None = None) -> int:
     return run_steps(args, Run(args.log_dir))
 
 
+def passed_on(args: argparse.Namespace, prefix: str, names: tuple[str, ...]) -> list[str]:
+    """The pipeline's --<prefix><name> options given, as the step's own --<name> options."""
+    options = []
+    for name in names:
+        value = getattr(args, prefix + name)
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            options.append(flag)
+        elif value not in (None, False):
+            options += [flag, str(value)]
+    return options
+
+
 def run_steps(args: argparse.Namespace, run: Run) -> int:
     """Run the steps in order; the first failing one decides the exit code."""
     env = {
@@ -216,7 +246,8 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
             "gate",
             [python, f"{scripts}/gate_raw_inputs.py", "--raw-data-path",
              str(raw_path if raw_path.is_absolute() else args.project_dir / raw_path),
-             "--docs-dir", str(args.log_dir / "raw_input_gate"), "--config-dir", str(config_dir)],
+             "--docs-dir", str(args.log_dir / "raw_input_gate"), "--config-dir", str(config_dir),
+             *passed_on(args, "gate_", ("tolerance_percent", "min_timestamp", "memory_limit"))],
             EXIT_GATE,
             not args.skip_gate,
         ),
@@ -232,7 +263,8 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
         (
             "export alerts",
             [python, f"{scripts}/export_alerts.py", "--database", str(args.database),
-             "--out-dir", str(args.alerts_dir)],
+             "--out-dir", str(args.alerts_dir),
+             *passed_on(args, "alerts_", ("triggered_after", "include_closed"))],
             EXIT_EXPORT,
             not args.skip_export,
         ),

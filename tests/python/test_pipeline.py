@@ -6,6 +6,7 @@ hand-computed data set of test_tuning_reports.py (as_of 2026-07-01: its newest e
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
-from pipeline import stale_inputs
+from pipeline import passed_on, stale_inputs
 from test_tuning_reports import _events_csv, make_tuning_project
 
 PIPELINE = str(REPO_ROOT / "scripts" / "pipeline.py")
@@ -181,6 +182,26 @@ def test_gate_columns_match_case_insensitively_and_its_own_errors_exit_15(done) 
     assert result.returncode == 15, result.stdout + result.stderr
     assert "no event_types.csv in the config folder" in result.stdout + result.stderr
     assert served.read_bytes() == before
+
+
+def test_gate_and_export_options_are_passed_on(done) -> None:
+    project, _ = done
+    # most events are before 2026-06-15: the gate's own default (2000-01-01) passes them
+    late = run_pipeline(project, "--gate-min-timestamp", "2026-06-15")
+    assert late.returncode == 10, late.stdout + late.stderr
+    assert "expect_column_values_to_be_between on occurred_at" in late.stdout + late.stderr
+    for option, value in (("--gate-tolerance-percent", "200"), ("--gate-memory-limit", "lots")):
+        bad_setting = run_pipeline(project, option, value)
+        assert bad_setting.returncode == 15, bad_setting.stdout + bad_setting.stderr
+    # a bad export option stops the run before anything is built, not after the build
+    bad_time = run_pipeline(project, "--alerts-triggered-after", "last week")
+    assert bad_time.returncode == 2 and "is not an ISO time" in bad_time.stderr
+    options = argparse.Namespace(alerts_triggered_after="2026-06-01", alerts_include_closed=True)
+    assert passed_on(options, "alerts_", ("triggered_after", "include_closed")) == [
+        "--triggered-after", "2026-06-01", "--include-closed"
+    ]  # fmt: skip
+    options = argparse.Namespace(alerts_triggered_after=None, alerts_include_closed=False)
+    assert passed_on(options, "alerts_", ("triggered_after", "include_closed")) == []
 
 
 def test_a_failing_build_exits_20_and_keeps_the_served_data(done) -> None:

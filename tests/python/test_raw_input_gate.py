@@ -218,4 +218,7 @@ def test_bad_settings_are_usage_errors(tmp_path: Path) -> None:
     # before the years a pandas timestamp holds, a far-past value would pass once moved to its edge
     early = gate(raw, "--min-timestamp", "1500-01-01 00:00:00")
     assert early.returncode == 2 and "--min-timestamp must be" in early.stderr
+    # no time could be accepted: a usage error, not a crash of Great Expectations' between
+    late = gate(raw, "--min-timestamp", "2999-01-01")
+    assert late.returncode == 2 and "is not before the latest accepted time" in late.stderr
     assert gate(raw, "--memory-limit", "lots").returncode == 2
