@@ -76,7 +76,10 @@
             {%- if missing_required -%}
                 {{ exceptions.raise_compiler_error(
                     "Raw input '" ~ table ~ "' (" ~ files[format] | join(', ') ~ ") is missing required column(s): "
-                    ~ missing_required | join(', ') ~ ". Present columns: " ~ present | join(', ')) }}
+                    ~ missing_required | join(', ') ~ ". Present columns: " ~ present | join(', ')
+                    ~ (". A CSV line with more or fewer fields than the header line makes DuckDB guess"
+                       ~ " another header: scripts/gate_raw_inputs.py names the first such line"
+                       if format == 'csv' else '')) }}
             {%- endif -%}
             {%- set select_list = [] -%}
             {%- for column in all_columns -%}

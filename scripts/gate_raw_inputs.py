@@ -47,7 +47,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
-from raw_contract import raw_contract, utc_timestamp_sql
+from raw_contract import csv_shape_problem, raw_contract, utc_timestamp_sql
 
 ROOT = Path(__file__).resolve().parents[1]
 # ids that must be unique (contact_properties may hold a property's history: no unique id)
@@ -131,6 +131,21 @@ def checked_columns(table: str, columns: list[str], spec: dict) -> list[str]:
         or (table, column) in VALUE_SETS
         or (table, column) == ("events", "event_type")
     ]
+
+
+def csv_shape_hint(file_format: str, pattern: str) -> str:
+    """Why DuckDB misread a CSV, when a line's field count differs from its header line's (the
+    sniffer then guesses another header or dialect): '; <file> line N has ...', else ''."""
+    if file_format != "csv":
+        return ""
+    for path in sorted(Path(pattern).parent.glob(Path(pattern).name)):
+        with open(path, encoding="utf-8", errors="replace") as file:
+            header = file.readline()
+        separator = max(",;\t|", key=header.count)
+        problem = csv_shape_problem(path, separator)
+        if problem:
+            return f"; {path.name} {problem}"
+    return ""
 
 
 def source_sql(file_format: str, pattern: str) -> str:
@@ -344,7 +359,7 @@ def validate_table(
         if missing:
             report.problems.append(
                 f"required column(s) {', '.join(missing)} missing (the file has: "
-                f"{', '.join(sorted(names))})"
+                f"{', '.join(sorted(names))}){csv_shape_hint(file_format, pattern)}"
             )
             return report, None
         columns = [c for c in spec["required"] + spec["optional"] if c in present]
@@ -381,7 +396,10 @@ def validate_table(
                     report.problems.append(failed)
         raw_examples = text_examples(connection, file_format, pattern, outcomes, settings)
     except duckdb.Error as error:
-        report.problems.append(f"cannot read {pattern}: {error}")
+        report.problems.append(
+            f"cannot read {pattern}: {str(error).splitlines()[0]}"
+            + csv_shape_hint(file_format, pattern)
+        )
         outcomes, combined, raw_examples = {}, None, {}  # no result of part of the file
     finally:
         connection.close()

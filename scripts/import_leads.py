@@ -31,11 +31,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from raw_contract import raw_contract, utc_timestamp_sql
+from raw_contract import csv_shape_problem, raw_contract, utc_timestamp_sql
 
 # the contacts columns of the input contract (macros/raw_table_columns.sql), contact_id aside
 KNOWN_CONTACT_COLUMNS = [
@@ -343,10 +343,14 @@ def read_export(
         con.execute(
             "create table export as select * from read_csv("
             f"{sql_text(str(input_path))}, delim = {sql_text(separator)}, header = false, "
-            "all_varchar = true, quote = '\"', escape = '\"')"
+            # skip = 0: else the sniffer may skip leading lines that do not fit a later shape
+            "all_varchar = true, quote = '\"', escape = '\"', skip = 0)"
         )
     except duckdb.Error as error:
-        raise ImportLeadsError(f"cannot read {input_path} as CSV: {error}") from error
+        # DuckDB's sniffer message lists its search space; say which line is wrong instead
+        found = csv_shape_problem(input_path, separator)
+        detail = found or str(error).splitlines()[0]
+        raise ImportLeadsError(f"cannot read {input_path} as CSV: {detail}") from error
     header = con.execute("select * from export where rowid = 0").fetchone()
     if header is None:
         raise ImportLeadsError(f"{input_path} is empty: expected a header line and lead rows")
@@ -381,10 +385,12 @@ def run_import(
     if not positives:
         raise ImportLeadsError("--positive-values is empty")
     parsed_mappings = parse_mappings(mappings)
+    # without --created-at, contacts are created --deal-days before the import, so their deals
+    # close at the import time and count at any later as_of (a build's default: its start)
     default_created_at = (
         parse_created_at(created_at)
         if created_at is not None
-        else datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+        else datetime.now(UTC).replace(microsecond=0, tzinfo=None) - timedelta(days=deal_days)
     )
     separator = parse_separator(separator) if separator else sniff_separator(input_path)
     out = out.absolute()
@@ -408,7 +414,9 @@ def run_import(
                 columns,
                 staging,
                 default_created_at,
-                "--created-at" if created_at is not None else "now, UTC: --created-at not given",
+                "--created-at"
+                if created_at is not None
+                else "now - --deal-days, UTC: --created-at not given",
                 positives,
                 deal_days,
             )
@@ -711,7 +719,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--created-at",
         help="created_at of every contact when no created_at column is mapped (UTC, e.g. "
-        "'2010-12-01 00:00:00'; default: now, to the second)",
+        "'2010-12-01 00:00:00'; default: now - --deal-days, to the second, so the deals close "
+        "at the import time)",
     )
     parser.add_argument(
         "--deal-days",

@@ -7,6 +7,7 @@ staging does."""
 from __future__ import annotations
 
 import ast
+import csv
 import re
 from functools import cache
 from pathlib import Path
@@ -34,3 +35,23 @@ def _utc_timestamp_template() -> str:
 def utc_timestamp_sql(text_expression: str) -> str:
     """DuckDB SQL reading text as a UTC timestamp (null when unparseable), as staging does."""
     return _utc_timestamp_template().replace("{{ text_expression }}", f"({text_expression})")
+
+
+def csv_shape_problem(input_path: Path, separator: str) -> str | None:
+    """The first line whose field count differs from the header line's, or text that is not
+    UTF-8: what makes DuckDB refuse a file."""
+    try:
+        with open(input_path, newline="", encoding="utf-8") as file:
+            reader = csv.reader(file, delimiter=separator, quotechar='"', doublequote=True)
+            header = next(reader, [])
+            for fields in reader:
+                if len(fields) != len(header):
+                    return (
+                        f"line {reader.line_num} has {len(fields)} field(s), the header line "
+                        f"{len(header)} (separator {separator!r}; quote a value that holds it)"
+                    )
+    except UnicodeDecodeError as error:
+        return f"not UTF-8 text ({error.reason})"
+    except csv.Error as error:
+        return f"line {reader.line_num}: {error}"
+    return None

@@ -551,6 +551,7 @@ def test_missing_required_column_fails_naming_table_and_column(project: DbtProje
     assert result.returncode != 0
     assert "Raw input 'events'" in result.output
     assert "missing required column(s): event_type" in result.output
+    assert "scripts/gate_raw_inputs.py names the first such line" in result.output  # a CSV
     assert "success" not in set(result.statuses().values())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -321,6 +321,16 @@ def test_generated_ids_are_deterministic_and_separators_sniffed(tmp_path: Path) 
             "which --map email=work email already fills",
         ),
         (
+            "a,b,y\n1,2,yes\n1,2,no,3\n",
+            ["--outcome-column", "y"],
+            "cannot read {export} as CSV: line 3 has 4 field(s), the header line 3 (separator ','",
+        ),
+        (
+            'a,b,y\n1,"2,\n3",yes\n1,2\n',  # a quoted line break: line 4 is the short one
+            ["--outcome-column", "y"],
+            "line 4 has 2 field(s), the header line 3",
+        ),
+        (
             "a,b,y\n1,2,yes\n",
             ["--outcome-column", "y", "--drop", "y"],
             "--drop y: column 'y' is already the outcome column",
@@ -339,7 +349,7 @@ def test_errors_name_the_problem_and_write_nothing(
     out = tmp_path / "raw"
     code, printed, errors = run_cli(capsys, export, "--out", out, *extra_args)
     assert code == 2
-    assert message in errors
+    assert message.format(export=export) in errors
     assert "nothing was written" in errors
     assert printed == ""
     assert sorted(path.name for path in tmp_path.iterdir()) == ["export.csv"]
@@ -528,3 +538,24 @@ def test_bank_evaluation_calibrated_rules_beat_the_guessed_ones(tmp_path: Path) 
         for rule in result["calibration"]
         if 0 < rule["leads_matched"] < result["rows"]["train"]
     )
+
+
+def test_without_created_at_the_deals_close_at_the_import_time(
+    tmp_path: Path, export: Path, capsys: pytest.CaptureFixture
+) -> None:
+    # a build right after (as_of = its start) sees the positive outcomes as customers
+    before = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    code, printed, _ = run_cli(
+        capsys, export, "--out", tmp_path / "raw", "--outcome-column", "Converted?",
+        "--deal-days", "2",
+    )  # fmt: skip
+    after = datetime.now(UTC).replace(tzinfo=None)
+    assert code == 0
+    assert "(now - --deal-days, UTC: --created-at not given)" in printed
+    created = {row["created_at"] for row in rows(tmp_path / "raw" / "contacts.parquet")}
+    (created_at,) = created  # one time for every contact
+    created_at = datetime.fromisoformat(str(created_at))
+    assert before - timedelta(days=2) <= created_at <= after - timedelta(days=2)
+    for deal in rows(tmp_path / "raw" / "deals.parquet"):
+        assert deal["closed_at"] == created_at + timedelta(days=2)
+        assert before <= deal["closed_at"] <= after
