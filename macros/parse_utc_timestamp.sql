@@ -1,7 +1,10 @@
 {#- Text → UTC timestamp, null when unparseable. A plain cast to timestamp drops a UTC offset or a
-    named zone ('10:00:00+02:00' would read as 10:00 UTC), so text ending in one is read as a
-    timestamptz and converted to UTC; the canonical 19-character form skips that check (fast path).
-    scripts/raw_contract.py (utc_timestamp_sql) holds the same rule for the gate and the slicer. -#}
+    zone ('10:00:00+02:00' would read as 10:00 UTC), so text ending in an offset ('+02', '-0500',
+    ' +02:00', '+02:30:00'), UTC / GMT or an IANA zone name ('Europe/Berlin') is read as a
+    timestamptz and converted to UTC. A zone abbreviation ('IST', 'CEST') is ambiguous: null
+    (quarantined), never a guess. 'YYYY-MM-DD HH:MM:SS' and shorter text skip the checks (fast path).
+    scripts/raw_contract.py (utc_timestamp_sql) reads this macro for the gate, the slicer and the
+    importer. -#}
 {% macro parse_utc_timestamp(text_expression) %}
     {{ return(adapter.dispatch('parse_utc_timestamp', 'lead_scoring')(text_expression)) }}
 {% endmacro %}
@@ -12,9 +15,12 @@
 
 {% macro duckdb__parse_utc_timestamp(text_expression) %}
     case
-        when length({{ text_expression }}) > 19
-            and regexp_matches({{ text_expression }}, '([+-][0-9]{2}(:?[0-9]{2})?|[A-Za-z]{2,}[A-Za-z0-9_/+-]*)$')
-            then timezone('UTC', try_cast({{ text_expression }} as timestamptz))
+        when length({{ text_expression }}) < 17
+            or (length({{ text_expression }}) = 19 and substr({{ text_expression }}, 17, 1) = ':')
+            then try_cast({{ text_expression }} as timestamp)
+        when regexp_matches({{ text_expression }}, '(\s?[+-][0-9]{2}(:?[0-9]{2}){0,2}|\s(UTC|GMT)|\s[A-Za-z_]+/[A-Za-z0-9_/+-]+)$')
+            then timezone('UTC', try_cast(regexp_replace({{ text_expression }}, '\s([+-][0-9]{2}(:?[0-9]{2}){0,2})$', '\1') as timestamptz))
+        when regexp_matches({{ text_expression }}, '[A-Za-z]{2,}$') then null
         else try_cast({{ text_expression }} as timestamp)
     end
 {%- endmacro %}

@@ -7,7 +7,8 @@ Each run writes the alerts of fct_sales_alerts whose alert_id was never exported
 What is not sent is remembered too, so a later run does not send it either:
 - the first export (no ledger yet) sends the open alerts only: the closed ones are history nobody
   can act on (--include-closed sends them);
-- --triggered-after T skips the alerts triggered at or before T, in this run and every later one.
+- --triggered-after T skips the alerts triggered at or before T, in this run and every later one
+  (T is stored; a later, larger T replaces it), also alerts that first appear in a later build.
 
 Crash safety (nothing sent twice, nothing lost), whatever moment the process dies:
 1. the batch is written to a temp file and fsynced;
@@ -43,6 +44,7 @@ from atomic_files import fsync_dir, write_atomically
 STATE_DIR = ".export_state"
 LEDGER = "exported_alert_ids.txt"
 PENDING = "pending.json"
+TRIGGERED_AFTER = "triggered_after.txt"
 ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -143,6 +145,13 @@ def export_locked(
     # a temp batch without a pending record never started to commit: drop it
     for orphan in out_dir.glob("alerts-*.jsonl.tmp"):
         orphan.unlink()
+    # the cut-off holds for every later run too: stored before anything is sent
+    stored = state_dir / TRIGGERED_AFTER
+    if stored.exists():
+        earlier = datetime.fromisoformat(stored.read_text().strip())
+        triggered_after = max(earlier, triggered_after) if triggered_after else earlier
+    if triggered_after is not None:
+        write_atomically(stored, triggered_after.isoformat(sep=" ") + "\n")
     first_export = not (state_dir / LEDGER).exists()
     skipped: dict[str, list[str]] = {}
     alerts = []

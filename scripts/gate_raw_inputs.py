@@ -517,13 +517,20 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
 
 def checked_settings(args: argparse.Namespace) -> dict | str:
     """The gate's settings, or what is wrong with the command line."""
-    if not args.raw_data_path.is_dir():
-        return f"no raw data folder at {args.raw_data_path}"
-    if not (args.config_dir / "event_types.csv").is_file():
-        return (
+    for wrong, problem in (
+        (not args.raw_data_path.is_dir(), f"no raw data folder at {args.raw_data_path}"),
+        (
+            not (args.config_dir / "event_types.csv").is_file(),
             f"no event_types.csv in the config folder {args.config_dir} (--config-dir, "
-            "LEAD_SCORING_CONFIG_DIR)"
-        )
+            "LEAD_SCORING_CONFIG_DIR)",
+        ),
+        (
+            not 0 <= args.tolerance_percent <= 100 or args.batch_rows < 1,
+            "--tolerance-percent must be between 0 and 100 and --batch-rows at least 1",
+        ),
+    ):
+        if wrong:
+            return problem
     try:
         min_timestamp = datetime.fromisoformat(args.min_timestamp)
         duckdb.connect(config={"memory_limit": args.memory_limit}).close()

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import shutil
 import sys
 import tempfile
@@ -48,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from atomic_files import fsync_dir
 
 DAY = 86_400
 HOUR = 3_600
@@ -2709,6 +2711,9 @@ def generate(ctx: Ctx, out: Path, fmt: str) -> dict[str, Sink]:
     staging = Path(tempfile.mkdtemp(prefix=".generating-", dir=out))
     try:
         sinks = write_tables(ctx, staging, fmt)
+        for sink in sinks.values():  # on disk before the old files go (a power cut included)
+            with open(sink.path, "rb") as file:
+                os.fsync(file.fileno())
         # the old files go, events first (in either format: none of the other format stays)
         for name in sorted(TABLES, key=lambda name: name != "events"):
             for extension in ("parquet", "csv"):
@@ -2716,6 +2721,7 @@ def generate(ctx: Ctx, out: Path, fmt: str) -> dict[str, Sink]:
         for name in sorted(TABLES, key=lambda name: name == "events"):
             sink = sinks[name]
             sink.path = sink.path.replace(out / sink.path.name)
+        fsync_dir(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return sinks

@@ -11,7 +11,8 @@ sales_feedback.parquet, ready for `dbt build --vars '{raw_data_path: <folder>}'`
   row per non-empty cell: contact_id, property (the normalised column name), value (the text as
   it is), updated_at (the contact's created_at).
 - deals: one closed_won deal per positive outcome (deal_id `D-<contact_id>`, created_at = closed_at
-  = the contact's created_at + --deal-days days, amount null). A negative outcome makes no deal.
+  = the contact's created_at + --deal-days days but not after the import time, amount null). A
+  negative outcome makes no deal.
 
 Nothing is written to --out unless everything succeeded: the files are written into a temporary
 folder beside --out and renamed into place (an existing --out is replaced only then, and only if
@@ -31,7 +32,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -385,13 +386,8 @@ def run_import(
     if not positives:
         raise ImportLeadsError("--positive-values is empty")
     parsed_mappings = parse_mappings(mappings)
-    # without --created-at, contacts are created --deal-days before the import, so their deals
-    # close at the import time and count at any later as_of (a build's default: its start)
-    default_created_at = (
-        parse_created_at(created_at)
-        if created_at is not None
-        else datetime.now(UTC).replace(microsecond=0, tzinfo=None) - timedelta(days=deal_days)
-    )
+    imported_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    default_created_at = parse_created_at(created_at) if created_at is not None else imported_at
     separator = parse_separator(separator) if separator else sniff_separator(input_path)
     out = out.absolute()
     check_out_folder(out)
@@ -414,11 +410,10 @@ def run_import(
                 columns,
                 staging,
                 default_created_at,
-                "--created-at"
-                if created_at is not None
-                else "now - --deal-days, UTC: --created-at not given",
+                "--created-at" if created_at is not None else "now, UTC: --created-at not given",
                 positives,
                 deal_days,
+                imported_at,
             )
         finally:
             con.close()
@@ -447,6 +442,7 @@ def write_outputs(
     created_at_source: str,
     positives: list[str],
     deal_days: int,
+    imported_at: datetime,
 ) -> ImportSummary:
     by_role: dict[str, list[Column]] = {}
     for column in columns:
@@ -551,12 +547,19 @@ def write_outputs(
         con, properties_query, folder / "contact_properties.parquet"
     )
 
+    # the outcome is known at the export: a deal closes --deal-days after its contact's creation
+    # but not after the import (a build's default as_of, its start, then counts it), nor before
+    # the contact's creation
+    imported = f"timestamp {sql_text(imported_at.isoformat(sep=' '))}"
+    deal_time = (
+        f"greatest(created_at_timestamp, least(created_at_timestamp + to_days({deal_days}), "
+        f"{imported}))"
+    )
     deals = copy_to_parquet(
         con,
         "select 'D-' || contact_id as deal_id, contact_id, 'closed_won' as stage, "
         "cast(null as decimal(18, 2)) as amount, "
-        f"created_at_timestamp + to_days({deal_days}) as created_at, "
-        f"created_at_timestamp + to_days({deal_days}) as closed_at "
+        f"{deal_time} as created_at, {deal_time} as closed_at "
         "from leads where is_positive order by row_number",
         folder / "deals.parquet",
     )
@@ -719,15 +722,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--created-at",
         help="created_at of every contact when no created_at column is mapped (UTC, e.g. "
-        "'2010-12-01 00:00:00'; default: now - --deal-days, to the second, so the deals close "
-        "at the import time)",
+        "'2010-12-01 00:00:00'; default: now, to the second)",
     )
     parser.add_argument(
         "--deal-days",
         type=int,
         default=1,
         help="a positive outcome's closed_won deal is created and closed this many days after "
-        "the contact's created_at (default 1)",
+        "the contact's created_at, at the latest at the import time (default 1)",
     )
     return parser
 

@@ -40,12 +40,13 @@ def utc_timestamp_sql(text_expression: str) -> str:
 def csv_shape_problem(input_path: Path, separator: str) -> str | None:
     """The first line whose field count differs from the header line's, or text that is not
     UTF-8: what makes DuckDB refuse a file."""
+    csv.field_size_limit(2**31 - 1)  # a long text value is not the problem
     try:
         with open(input_path, newline="", encoding="utf-8") as file:
             reader = csv.reader(file, delimiter=separator, quotechar='"', doublequote=True)
             header = next(reader, [])
             for fields in reader:
-                if len(fields) != len(header):
+                if fields and len(fields) != len(header):  # DuckDB skips blank lines too
                     return (
                         f"line {reader.line_num} has {len(fields)} field(s), the header line "
                         f"{len(header)} (separator {separator!r}; quote a value that holds it)"

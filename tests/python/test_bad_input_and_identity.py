@@ -96,6 +96,9 @@ EVENTS = f"""
     e_zulu,TZ,,,,,page_view,2026-01-23T10:00:00Z,
     e_named_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Europe/Berlin,
     e_unknown_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Mars/Olympus,
+    e_short_offset,TZ,,,,,page_view,2026-01-23T10:00+02,
+    e_spaced_offset,TZ,,,,,page_view,2026-01-23 10:00:00 +02:30,
+    e_zone_abbreviation,TZ,,,,,page_view,2026-01-23 10:00:00 IST,
 """
 
 DEALS = """
@@ -211,6 +214,8 @@ def breakdown(project: DbtProject, contact_id: str, model_id: str) -> dict[str, 
         ("e_missing_time", "missing_required_value: occurred_at"),
         ("e_bad_time", "unparseable_timestamp: occurred_at"),
         ("e_unknown_zone", "unparseable_timestamp: occurred_at"),  # a zone nobody knows
+        # IST is India, Israel or Ireland: not guessed
+        ("e_zone_abbreviation", "unparseable_timestamp: occurred_at"),
         ("e_future", "future_timestamp: occurred_at"),
         ("e_in_2_days", "future_timestamp: occurred_at"),  # more than a day after load time
     ],
@@ -236,6 +241,8 @@ def test_timestamps_with_a_utc_offset_or_a_zone_are_converted_to_utc(scenario: D
         "e_offset_compact": "2026-01-23 15:00:00.500",
         "e_zulu": "2026-01-23 10:00:00.000",
         "e_named_zone": "2026-01-23 09:00:00.000",  # Berlin in winter: UTC+1
+        "e_short_offset": "2026-01-23 08:00:00.000",  # 19 characters, no seconds
+        "e_spaced_offset": "2026-01-23 07:30:00.000",
     }
     assert scenario.query(
         "select created_at, updated_at from main.int_contacts_accepted where contact_id = 'TZ'"
@@ -320,6 +327,7 @@ def test_event_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
             ("e_missing_time", "missing_required_value: occurred_at"),
             ("e_bad_time", "unparseable_timestamp: occurred_at"),
             ("e_unknown_zone", "unparseable_timestamp: occurred_at"),
+            ("e_zone_abbreviation", "unparseable_timestamp: occurred_at"),
             ("e_future", "future_timestamp: occurred_at"),
             ("e_in_2_days", "future_timestamp: occurred_at"),
             ("e_name_shared", UNMATCHED_EVENT),

@@ -221,12 +221,16 @@ def test_bad_settings_are_usage_errors(tmp_path: Path) -> None:
     # no time could be accepted: a usage error, not a crash of Great Expectations' between
     late = gate(raw, "--min-timestamp", "2999-01-01")
     assert late.returncode == 2 and "is not before the latest accepted time" in late.stderr
+    for option, value in (("--tolerance-percent", "200"), ("--batch-rows", "0")):
+        wrong = gate(raw, option, value)
+        assert wrong.returncode == 2 and "--tolerance-percent must be between" in wrong.stderr
     assert gate(raw, "--memory-limit", "lots").returncode == 2
 
 
 def test_a_line_with_extra_fields_is_named_not_guessed_around(tmp_path: Path) -> None:
-    # an unquoted comma in a value: DuckDB's sniffer then takes that line for the header
-    ragged = events(3) + "E004,C1,page_view,2026-01-05 10:00:00,Acme, Inc.\n"
+    # an unquoted comma in a value: DuckDB's sniffer then takes that line for the header (the
+    # blank line before it is skipped, as DuckDB skips it)
+    ragged = events(3) + "\nE004,C1,page_view,2026-01-05 10:00:00,Acme, Inc.\n"
     result = gate(raw_folder(tmp_path, ragged))
     assert result.returncode == 1
-    assert "events.csv line 5 has 6 field(s), the header line 4 (separator ','" in result.stdout
+    assert "events.csv line 6 has 6 field(s), the header line 4 (separator ','" in result.stdout
