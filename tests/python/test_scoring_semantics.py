@@ -10,6 +10,7 @@ as_of is 2026-01-31 00:00:00 throughout; ages below are floor((as_of - occurred_
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -398,8 +399,12 @@ def test_point_in_time_and_idempotent_rebuild(scenario: DbtProject) -> None:
     breakdown_sql = "select * from main.fct_lead_score_breakdown order by 1, 2, 3"
     before = (scenario.query(snapshot_sql), scenario.query(breakdown_sql))
     # as of 2026-01-20: pricing views at ages 31 (x0.5 = 5) and 80 (x0 = 0), no page view in the
-    # last 30 days, the open of 2026-01-10 (age 10) +2; last activity 10 days ago: no penalty
-    scenario.build(vars={"as_of": "2026-01-20 00:00:00"})
+    # last 30 days, the open of 2026-01-10 (age 10) +2; last activity 10 days ago: no penalty.
+    # as_of is given with a UTC offset: 2026-01-19 20:00 at -04:00 is 2026-01-20 00:00 UTC
+    scenario.build(vars={"as_of": "2026-01-19T20:00:00-04:00"})
+    assert scenario.query("select as_of from main.int_scoring_run") == [
+        (datetime(2026, 1, 20, 0, 0),)
+    ]
     assert breakdown(scenario, "A", "default") == {
         "title_vp": Decimal("15.00"),
         "size_mid": Decimal("20.00"),
@@ -413,3 +418,14 @@ def test_point_in_time_and_idempotent_rebuild(scenario: DbtProject) -> None:
     for _ in range(2):
         scenario.build(vars={"as_of": AS_OF})
         assert (scenario.query(snapshot_sql), scenario.query(breakdown_sql)) == before
+
+
+@pytest.mark.parametrize("as_of", ["yesterday", "2026-01-20 10:00:00 CET"])
+def test_as_of_that_is_not_a_time_stops_the_run(scenario: DbtProject, as_of: str) -> None:
+    result = scenario.dbt("run", "--select", "int_scoring_run", vars={"as_of": as_of})
+    assert result.returncode != 0
+    assert f"var as_of = '{as_of}' is not a time" in result.output
+    # stopped before any node ran: the stored run is the fixture's
+    assert scenario.query("select as_of from main.int_scoring_run") == [
+        (datetime(2026, 1, 31, 0, 0),)
+    ]
