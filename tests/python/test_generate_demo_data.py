@@ -263,3 +263,38 @@ def test_a_killed_run_leaves_the_previous_files(tmp_path: Path) -> None:
     _generate(out)  # the next run cleans up after the killed one
     assert {path.name: path.read_bytes() for path in out.glob("*.parquet")} == before
     assert {path.name for path in out.iterdir()} == set(before)  # no staging folder left
+
+
+def test_a_second_run_into_the_same_folder_waits_for_the_first(tmp_path: Path) -> None:
+    """Two runs into one folder: the second waits (it used to remove the first's hidden folder);
+    when the first ends, here by a real SIGKILL, the second cleans up and writes its files whole."""
+    out = tmp_path / "raw"
+    first = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--contacts", "1000000", "--chunk-contacts", "20000",
+         "--end-date", END_DATE, "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    second = None
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".generating-*")):
+            assert first.poll() is None and time.monotonic() < deadline, "first run did not start"
+            time.sleep(0.05)
+        second = subprocess.Popen(
+            [sys.executable, str(SCRIPT), "--contacts", str(CONTACTS), "--events-per-contact",
+             str(EVENTS_PER_CONTACT), "--seed", "7", "--end-date", END_DATE, "--out", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(3)  # a small run finishes in well under that when nothing holds it
+        assert second.poll() is None, "the second run did not wait"
+        assert len(list(out.glob(".generating-*"))) == 1 and first.poll() is None
+    finally:
+        first.kill()
+        first.wait()
+    _, stderr = second.communicate(timeout=120)
+    assert second.returncode == 0, stderr
+    assert f"another run is generating into {out}; waiting for it" in stderr
+    reference = _generate(tmp_path / "reference")
+    assert {path.name for path in out.iterdir()} == {path.name for path in reference.iterdir()}
+    for path in reference.glob("*.parquet"):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
