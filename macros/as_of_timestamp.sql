@@ -19,7 +19,11 @@
     scored) or fail deep inside a model; stop before any node runs, naming the value. -#}
 {% macro validate_as_of() %}
     {%- if execute -%}
-        {%- set parsed = run_query('select ' ~ as_of_timestamp()).columns[0].values()[0] -%}
+        {#- infinity / -infinity cast to a DuckDB timestamp but make every age null -#}
+        {%- set finite = 'isfinite(t)' if target.type == 'duckdb' else 'true' -%}
+        {%- set parsed = run_query(
+            'select case when ' ~ finite ~ ' then t end from (select ' ~ as_of_timestamp() ~ ' as t) as as_of'
+        ).columns[0].values()[0] -%}
         {%- if parsed is none -%}
             {{ exceptions.raise_compiler_error(
                 "var as_of = '" ~ as_of_text() ~ "' is not a time: give 'YYYY-MM-DD' or "

@@ -2705,20 +2705,18 @@ def generate(ctx: Ctx, out: Path, fmt: str) -> dict[str, Sink]:
 
     A run killed mid-way leaves no truncated (yet readable) file where the build or demo.sh
     would take it for data: events, the file demo.sh checks for, goes away first and comes last.
-    A second run into the same folder waits for the first (a lock on the folder itself, released
-    when its holder ends, killed or not), so neither removes the other's hidden folder.
+    A second run into the same folder waits for the first (a lock file beside the folder, so the
+    folder holds data files only; released when its holder ends, killed or not), so neither
+    removes the other's hidden folder.
     """
     out.mkdir(parents=True, exist_ok=True)
-    folder = os.open(out, os.O_RDONLY)
-    try:
+    with open(out.parent / f".{out.name}.generate.lock", "w") as lock:
         try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(f"another run is generating into {out}; waiting for it", file=sys.stderr)
-            fcntl.flock(folder, fcntl.LOCK_EX)
+            fcntl.flock(lock, fcntl.LOCK_EX)
         return generate_locked(ctx, out, fmt)
-    finally:
-        os.close(folder)
 
 
 def generate_locked(ctx: Ctx, out: Path, fmt: str) -> dict[str, Sink]:

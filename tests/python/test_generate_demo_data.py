@@ -280,6 +280,7 @@ def test_a_second_run_into_the_same_folder_waits_for_the_first(tmp_path: Path) -
         while not list(out.glob(".generating-*")):
             assert first.poll() is None and time.monotonic() < deadline, "first run did not start"
             time.sleep(0.05)
+        (first_folder,) = out.glob(".generating-*")
         second = subprocess.Popen(
             [sys.executable, str(SCRIPT), "--contacts", str(CONTACTS), "--events-per-contact",
              str(EVENTS_PER_CONTACT), "--seed", "7", "--end-date", END_DATE, "--out", str(out)],
@@ -287,11 +288,16 @@ def test_a_second_run_into_the_same_folder_waits_for_the_first(tmp_path: Path) -
         )  # fmt: skip
         time.sleep(3)  # a small run finishes in well under that when nothing holds it
         assert second.poll() is None, "the second run did not wait"
-        assert len(list(out.glob(".generating-*"))) == 1 and first.poll() is None
-    finally:
+        # it waits before touching anything: the first run's folder is still there, alone
+        assert list(out.glob(".generating-*")) == [first_folder] and first.poll() is None
         first.kill()
         first.wait()
-    _, stderr = second.communicate(timeout=120)
+        _, stderr = second.communicate(timeout=120)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
     assert second.returncode == 0, stderr
     assert f"another run is generating into {out}; waiting for it" in stderr
     reference = _generate(tmp_path / "reference")

@@ -40,6 +40,7 @@ SEEDS = {
         default,gmail,fit,property,email,,ends_with,@gmail.com,,-30,,,
         default,demo,eng,event,form_submission,form_id,eq,demo,,50,,,
         default,visit,eng,event,page_view,,,,,10,,,
+        default,unsub,eng,event,email_unsubscribe,,,,,-5,,,
     """,
     "scoring_inactivity": """
         model_id,days_inactive,penalty_points,resets_engagement
@@ -84,6 +85,7 @@ CONTACTS = """
     NRD,nrd@acme.com,Nia,Deal,Acme,,,,2026-01-01 00:00:00
     WON,won@acme.com,Wes,Won,Acme,,,,2026-01-01 00:00:00
     VEN,ven@supplier.com,Vic,Endor,Supplier,,vendor,,2026-01-01 00:00:00
+    NRU,nru@acme.com,Nor,Unsub,Acme,,,own_2,2026-01-01 00:00:00
 """
 
 
@@ -121,6 +123,17 @@ def _events() -> str:
         "nrd_pv3,NRD,page_view,2026-01-08 09:00:00,",
         "nrd_pv4,NRD,page_view,2026-01-09 09:00:00,",
         "nrd_pv5,NRD,page_view,2026-01-09 12:00:00,",
+        # NRU: sql at 80, 110 points, not_ready leaves 90; an unsubscribe (-5) lowers it to 85,
+        # still >= sql but not reaching it; the next visit (95) does
+        "nru_demo,NRU,form_submission,2026-01-05 09:00:00,demo",
+        "nru_pv1,NRU,page_view,2026-01-06 09:00:00,",
+        "nru_pv2,NRU,page_view,2026-01-07 09:00:00,",
+        "nru_pv3,NRU,page_view,2026-01-08 09:00:00,",
+        "nru_pv4,NRU,page_view,2026-01-09 09:00:00,",
+        "nru_pv5,NRU,page_view,2026-01-09 12:00:00,",
+        "nru_pv6,NRU,page_view,2026-01-09 15:00:00,",
+        "nru_unsub,NRU,email_unsubscribe,2026-01-12 10:00:00,",
+        "nru_pv7,NRU,page_view,2026-01-14 10:00:00,",
     ]
     return "\n".join(rows)
 
@@ -131,6 +144,7 @@ SALES_FEEDBACK = """
     uq_f1,UQ,unqualified,student,r1,2026-01-07 09:00:00
     uq_f2,UQ,sales_ready,funded now,r1,2026-02-01 09:00:00
     nrd_f1,NRD,not_ready,next quarter,r1,2026-01-10 09:00:00
+    nru_f1,NRU,not_ready,no project yet,r1,2026-01-10 09:00:00
     ven_f1,VEN,sales_ready,reseller deal,r1,2026-01-20 00:00:00
 """
 
@@ -280,6 +294,43 @@ def test_a_deal_after_not_ready_is_no_reason_to_re_enter_sql(lifecycle: DbtProje
         ("sql", ts("2026-01-08 09:00:00")),
         ("mql", ts("2026-01-10 09:00:00")),
     ]
+
+
+def test_after_not_ready_a_falling_score_is_not_reaching_sql_again(lifecycle: DbtProject) -> None:
+    # 110 -> not_ready 90 (mql, still >= 80) -> unsubscribe 85 (a fall: stays mql) -> visit 95
+    # (a rise while >= 80: sql again, a new sql alert)
+    assert stages(lifecycle, "NRU")[3:] == [
+        ("sql", ts("2026-01-08 09:00:00"), "score", Decimal("80.00")),
+        ("mql", ts("2026-01-10 09:00:00"), "feedback", Decimal("90.00")),
+        ("sql", ts("2026-01-14 10:00:00"), "score", Decimal("95.00")),
+    ]
+    stage_alerts = lifecycle.query(
+        "select alert_type, triggered_at, due_at, priority, action, total_score_at_trigger "
+        "from main.fct_sales_alerts where contact_id = 'NRU' and alert_type in ('mql', 'sql') "
+        "order by triggered_at, alert_type"
+    )
+    mql = ("medium", "Nurture within 7 days")
+    sql = ("high", "Call within 24 hours")
+    assert stage_alerts == [
+        ("mql", ts("2026-01-05 09:00:00"), ts("2026-01-12 09:00:00"), *mql, Decimal("50.00")),
+        ("sql", ts("2026-01-08 09:00:00"), ts("2026-01-09 09:00:00"), *sql, Decimal("80.00")),
+        ("mql", ts("2026-01-10 09:00:00"), ts("2026-01-17 09:00:00"), *mql, Decimal("90.00")),
+        ("sql", ts("2026-01-14 10:00:00"), ts("2026-01-15 10:00:00"), *sql, Decimal("95.00")),
+    ]
+    owners = lifecycle.query(
+        "select distinct owner_id from main.fct_sales_alerts where contact_id = 'NRU'"
+    )
+    assert owners == [("own_2",)]
+    # one spike: at 01-12 10:00 (the unsubscribe) the score is 35 above its 7-day low, but falling;
+    # at 01-14 10:00 it rises only 25 above it (70, held from 01-07 09:00)
+    spikes = lifecycle.query(
+        "select triggered_at from main.fct_sales_alerts "
+        "where contact_id = 'NRU' and alert_type = 'score_spike'"
+    )
+    assert spikes == [(ts("2026-01-05 09:00:00"),)]
+    row = lead_score(lifecycle, "NRU")
+    assert (row["lifecycle_stage"], row["total_score"]) == ("sql", Decimal("95.00"))
+    assert row["latest_sql_at"] == ts("2026-01-14 10:00:00")
 
 
 def test_a_won_deal_without_close_date_is_won_when_created(lifecycle: DbtProject) -> None:
@@ -487,7 +538,7 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     all_ids = sorted(
         row[0] for row in lifecycle.query("select alert_id from main.fct_sales_alerts")
     )
-    assert len(all_ids) == 23  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1
+    assert len(all_ids) == 28  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1, NRU 5
     out_dir = tmp_path / "alerts"
     # the whole history, closed alerts included, so every alert is in play
     assert run_export(lifecycle, out_dir, crash_at, "--include-closed") == 70  # killed mid-way

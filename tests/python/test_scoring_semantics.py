@@ -420,7 +420,7 @@ def test_point_in_time_and_idempotent_rebuild(scenario: DbtProject) -> None:
         assert (scenario.query(snapshot_sql), scenario.query(breakdown_sql)) == before
 
 
-@pytest.mark.parametrize("as_of", ["yesterday", "2026-01-20 10:00:00 CET"])
+@pytest.mark.parametrize("as_of", ["yesterday", "2026-01-20 10:00:00 CET", "infinity"])
 def test_as_of_that_is_not_a_time_stops_the_run(scenario: DbtProject, as_of: str) -> None:
     result = scenario.dbt("run", "--select", "int_scoring_run", vars={"as_of": as_of})
     assert result.returncode != 0

@@ -9,7 +9,8 @@
     machine reads it: created_at, the first conversion event, the moments the lifecycle score
     qualifies for mql or sql, sales feedback, the first deal and the first won deal. Qualifying
     moments are kept sparse: when a qualification starts to hold, and the first qualifying moment
-    after each feedback (a not_ready SQL re-enters sql there, even if the score never dipped).
+    after each feedback at which the score rises (a not_ready SQL re-enters sql there, even if the
+    score never dipped; a fall, e.g. an inactivity step or a negative event, is not reaching it).
     Each trigger carries the score at that moment. One row per contact and trigger. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
@@ -77,7 +78,6 @@ qualification as (
         timeline.changed_at,
         timeline.total_score,
         timeline.feedback_count,
-        timeline.has_score_change,
         thresholds.mql_min_score,
         thresholds.mql_required_rule_id,
         thresholds.sql_min_score,
@@ -125,6 +125,9 @@ qualification_of_qualifying_contacts as (
         qualification.feedback_count > coalesce(
             lag(qualification.feedback_count) over previous_moment, 0
         ) as is_feedback_moment,
+        -- "reaches the threshold again" (SPEC 5) needs the score to go up at that moment
+        coalesce(qualification.total_score > lag(qualification.total_score) over previous_moment, false)
+            as is_score_rise,
         coalesce(lag(qualification.is_mql_qualified) over previous_moment, false) as was_mql_qualified,
         coalesce(lag(qualification.is_sql_qualified) over previous_moment, false) as was_sql_qualified
     from qualification
@@ -138,12 +141,12 @@ qualification_changes as (
 
     select
         *,
-        -- the first qualifying moment after each feedback at which the score changes (not the
-        -- feedback's own moment, nor a deal or conversion that changes nothing)
-        min(case when is_mql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
+        -- the first qualifying moment after each feedback at which the score rises (not the
+        -- feedback's own moment, nor a deal, a conversion or a fall)
+        min(case when is_mql_qualified and is_score_rise and not is_feedback_moment then changed_at end) over (
             partition by score_key, feedback_count
         ) as first_mql_qualified_since_feedback_at,
-        min(case when is_sql_qualified and has_score_change and not is_feedback_moment then changed_at end) over (
+        min(case when is_sql_qualified and is_score_rise and not is_feedback_moment then changed_at end) over (
             partition by score_key, feedback_count
         ) as first_sql_qualified_since_feedback_at
     from qualification_of_qualifying_contacts

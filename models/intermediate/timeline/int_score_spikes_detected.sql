@@ -5,8 +5,9 @@
     on_schema_change='fail',
 ) }}
 
-{#- Score spikes (SPEC 6) of the lifecycle model: moments where the total score is at least
-    min_increase above its lowest value of the previous within_days days. At most one spike per
+{#- Score spikes (SPEC 6) of the lifecycle model: moments where the total score rises to at least
+    min_increase above its lowest value of the previous within_days days (a moment where it falls,
+    e.g. an unsubscribe, is no spike even when the score is still that far above its low). At most one spike per
     contact per within_days: the first one counts, then the first one within_days or more after it,
     and so on. Excluded contacts get no spike alerts. One row per contact and spike. -#}
 
@@ -92,6 +93,7 @@ rises as (
         contact_id,
         changed_at,
         total_score,
+        previous_total_score,
         min_increase,
         changed_at_us,
         within_us,
@@ -114,6 +116,7 @@ candidates as (
         row_number() over (partition by contact_id order by changed_at) as candidate_number
     from rises
     where total_score - lowest_total_score >= min_increase
+        and total_score > previous_total_score
 
 ),
 

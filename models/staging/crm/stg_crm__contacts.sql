@@ -1,6 +1,6 @@
 {#- A table, unlike the other staging models: four models read it (accepted contacts, their
     numbers, both contact quarantines), and as a view each read would rank the copies of every
-    contact id again (a window over all raw contacts: ~2.5 CPU s per read at 1M contacts). -#}
+    contact id again (a window over all raw contacts: 3-4 CPU s per read at 1M contacts). -#}
 {{ config(materialized='table') }}
 
 with
