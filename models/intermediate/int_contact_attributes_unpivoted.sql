@@ -38,7 +38,16 @@ column_values as (
         select
             contact_id,
             '{{ column }}' as attribute,
-            {{ clean_text(column) }} as attribute_value
+            {% if column == 'annual_revenue' -%}
+                -- a decimal(18, 2): compared as the number reads, '1000000' not '1000000.00'
+                case
+                    when annual_revenue = round(annual_revenue, 0)
+                        then cast(cast(annual_revenue as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+                    else rtrim(cast(annual_revenue as {{ dbt.type_string() }}), '0')
+                end as attribute_value
+            {%- else -%}
+                {{ clean_text(column) }} as attribute_value
+            {%- endif %}
         from contacts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -62,6 +62,8 @@ SEEDS = {
         ops,notset_phone,f,property,phone,,is_not_set,,,1,,,
         ops,number_on_text,f,property,industry,,gt,5,,1,,,
         ops,seats_gte,f,property,seats,,gte,10,,1,,,
+        ops,eq_revenue,f,property,annual_revenue,,eq,1000000,,1,,,
+        ops,in_revenue,f,property,annual_revenue,,in,7|1500.5,,1,,,
         ev,maxocc,e,event,email_click,,,,,4,2,,
         ev,decay,d,event,page_view,url,contains,/docs,,8,,,
         ev,window,e,event,email_open,,,,,1,,7,
@@ -103,19 +105,19 @@ SEEDS = {
 }
 
 CONTACTS = """
-    contact_id,email,first_name,last_name,company_name,job_title,employee_count,industry,country,created_at
-    A,a@acme.com,Ann,Able,Acme,VP Marketing,200,Software,,2025-01-01 00:00:00
-    O1,o1@shop.com,Oli,One,Shop,Head of Sales,1000,Retail ,  DE,2025-01-01 00:00:00
-    O2,o2@shop.com,Ola,Two,Shop,,abc,,us,2025-01-01 00:00:00
-    E1,e1@x.com,Eve,One,X,,,,,2025-01-01 00:00:00
-    E2,e2@x.com,Eve,Two,X,,,,,2025-01-01 00:00:00
-    E3,e3@x.com,Eve,Three,X,,,,,2025-01-01 00:00:00
-    E4,e4@x.com,Eve,Four,X,,,,,2025-01-01 00:00:00
-    E5,e5@x.com,Eve,Five,X,,,,,2026-01-25 00:00:00
-    F,f@x.com,Fay,F,X,VP Sales,,,,2025-12-01 00:00:00
-    G,g@x.com,Gil,G,X,VP Sales,,,,2025-12-01 00:00:00
-    I,i@x.com,Ian,I,X,,,,,2025-01-01 00:00:00
-    LATE,late@x.com,Lee,Late,X,VP Sales,,,,2026-03-01 00:00:00
+    contact_id,email,first_name,last_name,company_name,job_title,employee_count,industry,country,created_at,annual_revenue
+    A,a@acme.com,Ann,Able,Acme,VP Marketing,200,Software,,2025-01-01 00:00:00,1000000
+    O1,o1@shop.com,Oli,One,Shop,Head of Sales,1000,Retail ,  DE,2025-01-01 00:00:00,1500.50
+    O2,o2@shop.com,Ola,Two,Shop,,abc,,us,2025-01-01 00:00:00,
+    E1,e1@x.com,Eve,One,X,,,,,2025-01-01 00:00:00,
+    E2,e2@x.com,Eve,Two,X,,,,,2025-01-01 00:00:00,
+    E3,e3@x.com,Eve,Three,X,,,,,2025-01-01 00:00:00,
+    E4,e4@x.com,Eve,Four,X,,,,,2025-01-01 00:00:00,
+    E5,e5@x.com,Eve,Five,X,,,,,2026-01-25 00:00:00,
+    F,f@x.com,Fay,F,X,VP Sales,,,,2025-12-01 00:00:00,
+    G,g@x.com,Gil,G,X,VP Sales,,,,2025-12-01 00:00:00,
+    I,i@x.com,Ian,I,X,,,,,2025-01-01 00:00:00,
+    LATE,late@x.com,Lee,Late,X,VP Sales,,,,2026-03-01 00:00:00,
 """
 
 CONTACT_PROPERTIES = """
@@ -247,9 +249,11 @@ def test_worked_example_grade_and_explanations(scenario: DbtProject) -> None:
                 "lte_size",
                 "between_size",
                 "notset_phone",
+                # annual_revenue 1000000 (a decimal: compared as '1000000', not '1000000.00')
+                "eq_revenue",
             },
         ),
-        # Head of Sales, 1000 employees, 'Retail ', '  DE', phone 123, seats 12
+        # Head of Sales, 1000 employees, 'Retail ', '  DE', phone 123, seats 12, revenue 1500.50
         (
             "O1",
             {
@@ -260,6 +264,7 @@ def test_worked_example_grade_and_explanations(scenario: DbtProject) -> None:
                 "gte_size",
                 "set_phone",
                 "seats_gte",
+                "in_revenue",  # 1500.50 reads '1500.5'
             },
         ),
         # empty title, employee_count 'abc' (not a number), no industry, 'us', seats 'many':
