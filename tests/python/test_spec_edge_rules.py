@@ -1,0 +1,229 @@
+"""SPEC 3-5 rules the other scenarios do not reach, with hand-computed values.
+
+One project, built once (as_of 2026-03-01 00:00:00), one lifecycle model:
+- fit: job_title student -20 (min_score empty: no lower bound);
+- engagement group eng, decaying 50 % per 30 days: demo form +50, page view +10;
+- engagement group cnt, also 50 % per 30 days, holding event_count rules only (they never decay):
+  any page view (count >= 1) +6; 3+ channels of activity events within 30 days +5;
+- inactivity: 30 days -> 5 points; mql at 40 with the demo rule required; no sql row.
+Ages are floor((as_of - occurred_at) / 24 h); decay weight 0.5 ** floor(age / 30).
+Every contact is created 2026-01-01 00:00:00 and owned (no round-robin).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from dbt_harness import DbtProject
+
+AS_OF = "2026-03-01 00:00:00"
+
+SEEDS = {
+    "scoring_models": """
+        model_id,description,min_score,max_score,is_lifecycle_model
+        default,edge cases,,,true
+    """,
+    "scoring_groups": """
+        model_id,group_id,score_type,max_points,decay_percent,decay_period_days
+        default,fit,fit,,,
+        default,eng,engagement,,50,30
+        default,cnt,engagement,,50,30
+    """,
+    "scoring_rules": """
+        model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
+        default,student,fit,property,job_title,,eq,student,,-20,,,
+        default,demo,eng,event,form_submission,form_id,eq,demo,,50,,,
+        default,visit,eng,event,page_view,,,,,10,,,
+        default,visits_1p,cnt,event_count,page_view,,gte,1,count,6,,,
+        default,active3,cnt,event_count,*,,gte,3,distinct_channels,5,,30,
+    """,
+    "scoring_inactivity": """
+        model_id,days_inactive,penalty_points,resets_engagement
+        default,30,5,false
+    """,
+    "score_grades": """
+        model_id,dimension,band,min_points
+    """,
+    "lifecycle_thresholds": """
+        model_id,stage,min_score,required_rule_id
+        default,mql,40,demo
+    """,
+}
+
+CONTACTS = """
+    contact_id,email,first_name,last_name,company_name,job_title,email_opt_out,owner_id,created_at
+    NODECAY,nodecay@acme.com,No,Decay,Acme,,,o,2026-01-01 00:00:00
+    STAR,star@acme.com,Sta,R,Acme,,,o,2026-01-01 00:00:00
+    QUIET,quiet@acme.com,Qui,Et,Acme,,,o,2026-01-01 00:00:00
+    OPTOUT,optout@acme.com,Opt,Out,Acme,,true,o,2026-01-01 00:00:00
+    NOSQL,nosql@acme.com,No,Sql,Acme,,,o,2026-01-01 00:00:00
+    MQLREQ,mqlreq@acme.com,Mql,Req,Acme,,,o,2026-01-01 00:00:00
+    OPP,opp@acme.com,Op,Portunity,Acme,,,o,2026-01-01 00:00:00
+    STUDENT,student@acme.com,Stu,Dent,Acme,Student,,o,2026-01-01 00:00:00
+"""
+
+EVENTS = "\n".join(
+    [
+        "event_id,contact_id,event_type,occurred_at,form_id",
+        # NODECAY: one page view, age 45: visit 10 * 0.5 = 5; visits_1p 6 (no decay)
+        "nd_pv,NODECAY,page_view,2026-01-15 00:00:00,",
+        # STAR: web and events activity, plus outreach_sent and email_sent (not activity)
+        "st_pv,STAR,page_view,2026-02-20 00:00:00,",
+        "st_web,STAR,webinar_attended,2026-02-21 00:00:00,",
+        "st_out,STAR,outreach_sent,2026-02-22 00:00:00,",
+        "st_mail,STAR,email_sent,2026-02-23 00:00:00,",
+        # QUIET: a page view 40 days ago, then only email_sent / outreach_sent (not activity)
+        "qu_pv,QUIET,page_view,2026-01-20 00:00:00,",
+        "qu_out,QUIET,outreach_sent,2026-02-27 00:00:00,",
+        "qu_mail,QUIET,email_sent,2026-02-28 00:00:00,",
+        # OPTOUT: a demo (50 >= mql, demo matched) from an opted-out contact
+        "oo_demo,OPTOUT,form_submission,2026-02-01 09:00:00,demo",
+        # NOSQL: demo (mql), five page views: 106 points, no sql row; sales_ready on 02-10
+        "ns_demo,NOSQL,form_submission,2026-02-01 09:00:00,demo",
+        *[f"ns_pv{day},NOSQL,page_view,2026-02-0{day} 09:00:00," for day in range(2, 7)],
+        # MQLREQ: five page views (56 >= 40, no demo: no mql), then the demo on 02-15
+        *[f"mr_pv{day},MQLREQ,page_view,2026-02-0{day} 09:00:00," for day in range(2, 7)],
+        "mr_demo,MQLREQ,form_submission,2026-02-15 09:00:00,demo",
+        # OPP: an opportunity since 01-10 asks for a demo on 02-01 (50 >= mql)
+        "op_demo,OPP,form_submission,2026-02-01 09:00:00,demo",
+    ]
+)
+
+SALES_FEEDBACK = """
+    feedback_id,contact_id,feedback,reason,rep_id,created_at
+    ns_f1,NOSQL,sales_ready,asked for a call,o,2026-02-10 09:00:00
+"""
+
+DEALS = """
+    deal_id,contact_id,stage,amount,created_at,closed_at
+    op_d1,OPP,open,1000,2026-01-10 00:00:00,
+"""
+
+
+def ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject(tmp_path_factory.mktemp("spec_edge") / "project")
+    for name, text in SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw("contacts", CONTACTS)
+    project.write_raw("events", EVENTS)
+    project.write_raw("sales_feedback", SALES_FEEDBACK)
+    project.write_raw("deals", DEALS)
+    project.build(vars={"as_of": AS_OF})
+    return project
+
+
+def breakdown(project: DbtProject, contact_id: str) -> dict[str, Decimal]:
+    return dict(
+        project.query(
+            "select rule_id, points from main.fct_lead_score_breakdown "
+            f"where contact_id = '{contact_id}' order by rule_id"
+        )
+    )
+
+
+def lead_score(project: DbtProject, contact_id: str) -> dict:
+    (row,) = project.query_dict(
+        f"select * from main.fct_lead_scores where contact_id = '{contact_id}'"
+    )
+    return row
+
+
+def stages(project: DbtProject, contact_id: str) -> list[tuple]:
+    return project.query(
+        "select stage, entered_at, trigger_type from main.fct_lifecycle_stage_history "
+        f"where contact_id = '{contact_id}' order by entry_number"
+    )
+
+
+def stage_alerts(project: DbtProject, contact_id: str) -> list[tuple]:
+    return project.query(
+        "select alert_type, triggered_at from main.fct_sales_alerts "
+        f"where contact_id = '{contact_id}' and alert_type in ('mql', 'sql') order by 2, 1"
+    )
+
+
+def test_event_count_rules_never_decay(edge: DbtProject) -> None:
+    # the page view is 45 days old: the event rule decays to 5, the count rule keeps its 6;
+    # 45 days inactive: -5
+    assert breakdown(edge, "NODECAY") == {
+        "inactivity": Decimal("-5.00"),
+        "visit": Decimal("5.00"),
+        "visits_1p": Decimal("6.00"),
+    }
+    assert lead_score(edge, "NODECAY")["total_score"] == Decimal("6.00")
+
+
+def test_star_counts_activity_events_only(edge: DbtProject) -> None:
+    # web + events = 2 channels of activity; outreach_sent and email_sent would make 4
+    assert breakdown(edge, "STAR") == {"visit": Decimal("10.00"), "visits_1p": Decimal("6.00")}
+    assert lead_score(edge, "STAR")["total_score"] == Decimal("16.00")
+
+
+def test_inactivity_counts_activity_events_only(edge: DbtProject) -> None:
+    # the last activity is the page view of 01-20 (40 days); email_sent / outreach_sent are newer
+    row = lead_score(edge, "QUIET")
+    assert row["last_activity_at"] == ts("2026-01-20 00:00:00")
+    assert row["days_inactive"] == 40
+    assert (row["inactivity_penalty"], row["total_score"]) == (Decimal("5.00"), Decimal("6.00"))
+
+
+def test_email_opt_out_excludes_from_score_based_stages(edge: DbtProject) -> None:
+    row = lead_score(edge, "OPTOUT")
+    assert (row["total_score"], row["is_excluded"], row["lifecycle_stage"]) == (
+        Decimal("50.00"),
+        True,
+        "lead",
+    )
+    assert edge.query(
+        "select exclusion_reason from main.dim_contacts where contact_id = 'OPTOUT'"
+    ) == [("email_opt_out",)]
+    assert stage_alerts(edge, "OPTOUT") == []
+
+
+def test_without_an_sql_threshold_only_sales_makes_an_sql(edge: DbtProject) -> None:
+    # 106 points from 02-06 on, never sql by score; sales_ready on 02-10 (+10)
+    assert stages(edge, "NOSQL") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created"),
+        ("lead", ts("2026-02-01 09:00:00"), "conversion"),
+        ("mql", ts("2026-02-01 09:00:00"), "score"),
+        ("sql", ts("2026-02-10 09:00:00"), "feedback"),
+    ]
+    assert lead_score(edge, "NOSQL")["total_score"] == Decimal("116.00")
+
+
+def test_required_rule_holds_back_mql(edge: DbtProject) -> None:
+    # 56 points from 02-06 without the demo rule; mql at the demo (02-15, 106 points)
+    assert stages(edge, "MQLREQ") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created"),
+        ("lead", ts("2026-02-15 09:00:00"), "conversion"),
+        ("mql", ts("2026-02-15 09:00:00"), "score"),
+    ]
+    assert stage_alerts(edge, "MQLREQ") == [("mql", ts("2026-02-15 09:00:00"))]
+
+
+def test_an_opportunity_never_re_enters_mql(edge: DbtProject) -> None:
+    # the deal of 01-10 makes it an opportunity; the demo of 02-01 (50 points) moves nothing
+    assert stages(edge, "OPP") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created"),
+        ("opportunity", ts("2026-01-10 00:00:00"), "deal_created"),
+    ]
+    assert lead_score(edge, "OPP")["total_score"] == Decimal("50.00")
+    assert stage_alerts(edge, "OPP") == []
+
+
+def test_an_empty_min_score_has_no_lower_bound(edge: DbtProject) -> None:
+    # fit -20; no activity ever: 59 days inactive, but a penalty never takes engagement below 0
+    row = lead_score(edge, "STUDENT")
+    assert (row["fit_score"], row["engagement_score"], row["total_score"]) == (
+        Decimal("-20.00"),
+        Decimal("0.00"),
+        Decimal("-20.00"),
+    )
+    assert row["grade"] is None  # the model has no grade bands
