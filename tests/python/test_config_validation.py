@@ -36,6 +36,8 @@ KEY_COLUMNS = {
     "scoring_rules": ["model_id", "rule_id"],
     "lifecycle_thresholds": ["model_id", "stage"],
     "alert_rules": ["alert_type"],
+    "scoring_inactivity": ["model_id", "days_inactive"],
+    "score_grades": ["model_id", "dimension", "band"],
 }
 
 # `seeds/<seed>.csv[ line N][ (key)]: problem`, one per bullet under the headline.
@@ -218,6 +220,22 @@ CASES = [
         "unknown event type 'email_opened' (not in event_types; * means every activity)",
         "build", id="unknown-event-type",
     ),
+    pytest.param(
+        "scoring_inactivity", {"model_id": "default", "days_inactive": "60"}, {"model_id": "plg"},
+        "unknown model 'plg' (not in scoring_models)",
+        "seed", id="unknown-model-in-inactivity",
+    ),
+    pytest.param(
+        "score_grades", {"model_id": "default", "dimension": "fit", "band": "A"},
+        {"model_id": "plg"},
+        "unknown model 'plg' (not in scoring_models)",
+        "seed", id="unknown-model-in-grades",
+    ),
+    pytest.param(
+        "lifecycle_thresholds", {"model_id": "default", "stage": "sql"}, {"model_id": "plg"},
+        "model 'plg' is not the lifecycle model (is_lifecycle_model in scoring_models)",
+        "seed", id="threshold-of-another-model",
+    ),
 ]  # fmt: skip
 
 
@@ -298,6 +316,61 @@ def test_duplicate_ids_are_rejected(
         result,
         Problem(seed, kept_line, key, problem),
         Problem(seed, renamed_line, key, problem),
+    )
+
+
+@pytest.mark.parametrize(
+    ("seed", "kept", "renamed", "id_column", "problem"),
+    [
+        pytest.param(
+            "scoring_models", {"model_id": "default"}, {"model_id": "product_led"}, "model_id",
+            "duplicate model_id 'default'", id="duplicate-model-id",
+        ),
+        pytest.param(
+            "scoring_inactivity", {"model_id": "default", "days_inactive": "30"},
+            {"model_id": "default", "days_inactive": "60"}, "days_inactive",
+            "duplicate inactivity step 30 days in model 'default'", id="duplicate-inactivity-step",
+        ),
+        pytest.param(
+            "lifecycle_thresholds", {"model_id": "default", "stage": "mql"},
+            {"model_id": "default", "stage": "sql"}, "stage",
+            "duplicate threshold for stage 'mql'", id="duplicate-threshold-stage",
+        ),
+        pytest.param(
+            "sales_feedback_actions", {"feedback": "sales_ready"}, {"feedback": "not_ready"},
+            "feedback", "duplicate feedback 'sales_ready'", id="duplicate-feedback",
+        ),
+        pytest.param(
+            "alert_rules", {"alert_type": "mql"}, {"alert_type": "sql"}, "alert_type",
+            "duplicate alert_type 'mql'", id="duplicate-alert-type",
+        ),
+        pytest.param(
+            "sales_reps", {"rep_id": "rep_01"}, {"rep_id": "rep_02"}, "rep_id",
+            "rep_id missing or duplicated", id="duplicate-rep-id",
+        ),
+        pytest.param(
+            "event_types", {"event_type": "page_view"}, {"event_type": "ad_click"}, "event_type",
+            "event_type missing or duplicated", id="duplicate-event-type",
+        ),
+    ],
+)  # fmt: skip
+def test_other_duplicate_keys_are_rejected(
+    lead_project: DbtProject,
+    seed: str,
+    kept: dict[str, str],
+    renamed: dict[str, str],
+    id_column: str,
+    problem: str,
+) -> None:
+    kept_line = find_line(lead_project, seed, kept)
+    renamed_line, _ = edit_seed(lead_project, seed, renamed, {id_column: kept[id_column]})
+    result = run(lead_project, "seed")
+    # both rows carrying the key are named (their key text is not checked here)
+    assert_rejected(
+        lead_project,
+        result,
+        Problem(seed, kept_line, None, problem),
+        Problem(seed, renamed_line, None, problem),
     )
 
 
