@@ -32,25 +32,27 @@ IN_2_DAYS = (_NOW + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
 UNMATCHED_EVENT = "unmatched_contact: no contact_id, email or name + company match"
 
 CONTACTS = """
-    contact_id,email,first_name,last_name,company_name,job_title,employee_count,industry,created_at,updated_at
-    C1,c1@acme.com,Carl,One,Acme,VP Sales,200,Software,2025-01-01 00:00:00,
-    C2,ann@beta.com,Ann,Two,Beta,,,,2025-01-01 00:00:00,
-    C3,bob@example.com,Bob,Three,Example,,,,2025-01-01 00:00:00,
-    SH1,shared@x.com,Sam,Later,Shared Inc,,,,2025-03-01 00:00:00,
-    SH2,Shared@X.com,Sue,Earlier,Shared Inc,,,,2025-02-01 00:00:00,
-    N1,n1@gamma.com,Nina,Name,Gamma Corp,,,,2025-01-01 00:00:00,
-    T1,t1@delta.com,Tom,Twin,Delta,,,,2025-01-01 00:00:00,
-    T2,t2@delta.com,tom,TWIN,"Delta ",,,,2025-01-01 00:00:00,
-    D1,d1-old@x.com,Dan,Dup,X,Old Title,,,2025-01-01 00:00:00,2025-03-01 00:00:00
-    D1,d1-new@x.com,Dan,Dup,X,New Title,,,2025-01-01 00:00:00,2025-06-01 00:00:00
-    D2,d2-new@x.com,Dora,Dup,X,New Title,,,2025-01-01 00:00:00,2025-06-01 00:00:00
-    D2,d2-old@x.com,Dora,Dup,X,Old Title,,,2025-01-01 00:00:00,2025-03-01 00:00:00
-    MC,mc@x.com,Max,Missing,X,,,,,
-    UC,uc@x.com,Una,Unparseable,X,,,,31/31/2025,
-    IE,not-an-email,Ivy,Invalid,Epsilon,,,,2025-01-01 00:00:00,
-    NE,ne@zeta.com,Ned,Negative,Zeta,,-5,,2025-01-01 00:00:00,
-    FUTC,fut@eta.com,Fay,Future,Eta,,,,2025-01-01 00:00:00,
-    TZ,tz@theta.com,Tia,Zone,Theta,,,,2025-01-01T22:00:00-08:00,2025-01-02 09:30:00+05:30
+    contact_id,email,first_name,last_name,company_name,job_title,employee_count,industry,created_at,updated_at,annual_revenue
+    C1,c1@acme.com,Carl,One,Acme,VP Sales,200,Software,2025-01-01 00:00:00,,
+    C2,ann@beta.com,Ann,Two,Beta,,,,2025-01-01 00:00:00,,
+    C3,bob@example.com,Bob,Three,Example,,,,2025-01-01 00:00:00,,
+    SH1,shared@x.com,Sam,Later,Shared Inc,,,,2025-03-01 00:00:00,,
+    SH2,Shared@X.com,Sue,Earlier,Shared Inc,,,,2025-02-01 00:00:00,,
+    N1,n1@gamma.com,Nina,Name,Gamma Corp,,,,2025-01-01 00:00:00,,
+    T1,t1@delta.com,Tom,Twin,Delta,,,,2025-01-01 00:00:00,,
+    T2,t2@delta.com,tom,TWIN,"Delta ",,,,2025-01-01 00:00:00,,
+    D1,d1-old@x.com,Dan,Dup,X,Old Title,,,2025-01-01 00:00:00,2025-03-01 00:00:00,
+    D1,d1-new@x.com,Dan,Dup,X,New Title,,,2025-01-01 00:00:00,2025-06-01 00:00:00,
+    D2,d2-new@x.com,Dora,Dup,X,New Title,,,2025-01-01 00:00:00,2025-06-01 00:00:00,
+    D2,d2-old@x.com,Dora,Dup,X,Old Title,,,2025-01-01 00:00:00,2025-03-01 00:00:00,
+    MC,mc@x.com,Max,Missing,X,,,,,,
+    UC,uc@x.com,Una,Unparseable,X,,,,31/31/2025,,
+    IE,not-an-email,Ivy,Invalid,Epsilon,,,,2025-01-01 00:00:00,,
+    NE,ne@zeta.com,Ned,Negative,Zeta,,-5,,2025-01-01 00:00:00,,
+    FUTC,fut@eta.com,Fay,Future,Eta,,,,2025-01-01 00:00:00,,
+    TZ,tz@theta.com,Tia,Zone,Theta,,,,2025-01-01T22:00:00-08:00,2025-01-02 09:30:00+05:30,
+    FC,fc@x.com,Fio,Future,X,,,,2099-01-01 00:00:00,,
+    NRV,nrv@x.com,Nia,Revenue,X,,,,2025-01-01 00:00:00,,-100
 """
 
 CONTACT_PROPERTIES = """
@@ -99,6 +101,7 @@ EVENTS = f"""
     e_short_offset,TZ,,,,,page_view,2026-01-23T10:00+02,
     e_spaced_offset,TZ,,,,,page_view,2026-01-23 10:00:00 +02:30,
     e_zone_abbreviation,TZ,,,,,page_view,2026-01-23 10:00:00 IST,
+    ,C1,,,,,page_view,2026-01-10 00:00:00,/no-id
 """
 
 DEALS = """
@@ -113,6 +116,9 @@ DEALS = """
     dl_dup_contact,XX,closed_won,100,2026-01-05 00:00:00,2026-01-25 00:00:00
     dl_dup_contact,C3,open,100,2026-01-05 00:00:00,
     dl_offset,TZ,closed_won,100,2026-01-05 00:00:00+01:00,2026-01-24T23:30:00-01:00
+    dl_future,C1,open,100,2099-01-01 00:00:00,
+    dl_future_close,C1,closed_won,100,2026-01-05 00:00:00,2099-01-01 00:00:00
+    dl_bad_close,C1,closed_won,100,2026-01-05 00:00:00,yesterday
 """
 
 SALES_FEEDBACK = """
@@ -121,6 +127,10 @@ SALES_FEEDBACK = """
     fb_unknown_value,C2,maybe_later,,rep_01,2026-01-21 00:00:00
     fb_unknown_contact,XX,sales_ready,,rep_01,2026-01-21 00:00:00
     fb_offset,TZ,not_ready,,rep_01,2026-01-21 00:30:00+01:00
+    fb_future,N1,sales_ready,,rep_01,2099-01-01 00:00:00
+    fb_bad_time,N1,sales_ready,,rep_01,soon
+    fb_dup,N1,not_ready,first copy,rep_01,2026-01-21 00:00:00
+    fb_dup,N1,not_ready,first copy,rep_01,2026-01-21 00:00:00
 """
 
 RAW_FILES = {
@@ -227,6 +237,12 @@ def test_bad_event_is_quarantined_with_reason(
     assert scenario.query(
         f"select reject_reason from main.quarantine_events where event_id = '{event_id}'"
     ) == [(reason,)]
+
+
+def test_event_without_id_is_quarantined(scenario: DbtProject) -> None:
+    assert scenario.query(
+        "select reject_reason, url from main.quarantine_events where event_id is null"
+    ) == [("missing_required_value: event_id", "/no-id")]
 
 
 def test_timestamps_with_a_utc_offset_or_a_zone_are_converted_to_utc(scenario: DbtProject) -> None:
@@ -400,6 +416,7 @@ def test_contact_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> Non
     assert rows == [
         ("D1", "d1-old@x.com", "duplicate_id: contact_id"),
         ("D2", "d2-old@x.com", "duplicate_id: contact_id"),
+        ("FC", "fc@x.com", "future_timestamp: created_at"),
         ("MC", "mc@x.com", "missing_required_value: created_at"),
         ("UC", "uc@x.com", "unparseable_timestamp: created_at"),
     ]
@@ -441,7 +458,12 @@ def test_contact_field_quarantine(scenario: DbtProject) -> None:
     assert rows == [
         ("IE", "email", "not-an-email", "invalid_email: email"),
         ("NE", "employee_count", "-5", "negative_count: employee_count"),
+        ("NRV", "annual_revenue", "-100", "negative_amount: annual_revenue"),
     ]
+    # the contact stays, without the bad value
+    assert scenario.query(
+        "select annual_revenue from main.dim_contacts where contact_id = 'NRV'"
+    ) == [(None,)]
 
 
 # --- deals, sales feedback, contact properties ----------------------------------------------
@@ -453,8 +475,11 @@ def test_deal_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
         "where deal_id <> 'dl_dup_contact' order by 1"
     )
     assert rows == [
+        ("dl_bad_close", "unparseable_timestamp: closed_at"),
         ("dl_bad_stage", "invalid_value: stage"),
         ("dl_dup", "duplicate_id: deal_id"),
+        ("dl_future", "future_timestamp: created_at"),
+        ("dl_future_close", "future_timestamp: closed_at"),
         ("dl_missing_stage", "missing_required_value: stage"),
         ("dl_negative", "negative_amount: amount"),
         ("dl_unknown_contact", "unmatched_contact: contact_id"),
@@ -483,13 +508,16 @@ def test_sales_feedback_quarantine(scenario: DbtProject) -> None:
     assert scenario.query(
         "select feedback_id, reject_reason from main.quarantine_sales_feedback order by 1"
     ) == [
+        ("fb_bad_time", "unparseable_timestamp: created_at"),
+        ("fb_dup", "duplicate_id: feedback_id"),
+        ("fb_future", "future_timestamp: created_at"),
         ("fb_unknown_contact", "unmatched_contact: contact_id"),
         ("fb_unknown_value", "unknown_value: feedback"),
     ]
     assert scenario.query(
         "select feedback_id from main.int_sales_feedback_validated where reject_reason is null "
         "order by 1"
-    ) == [("fb_offset",), ("fb_ok",)]
+    ) == [("fb_dup",), ("fb_offset",), ("fb_ok",)]
 
 
 def test_contact_properties_quarantine(scenario: DbtProject) -> None:
