@@ -5,6 +5,8 @@ One project, built once (as_of 2026-03-01 00:00:00), one lifecycle model:
 - engagement group eng, decaying 50 % per 30 days: demo form +50, page view +10;
 - engagement group cnt, also 50 % per 30 days, holding event_count rules only (they never decay):
   any page view (count >= 1) +6; 3+ channels of activity events within 30 days +5;
+- engagement group flt, no decay: event filters on channel, campaign_id, content_id, source_system;
+- fit: employee_count between 100|200 +1;
 - inactivity: 30 days -> 5 points; mql at 40 with the demo rule required; no sql row.
 Ages are floor((as_of - occurred_at) / 24 h); decay weight 0.5 ** floor(age / 30).
 Every contact is created 2026-01-01 00:00:00 and owned (no round-robin).
@@ -30,6 +32,7 @@ SEEDS = {
         default,fit,fit,,,
         default,eng,engagement,,50,30
         default,cnt,engagement,,50,30
+        default,flt,engagement,,,
     """,
     "scoring_rules": """
         model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
@@ -38,6 +41,11 @@ SEEDS = {
         default,visit,eng,event,page_view,,,,,10,,,
         default,visits_1p,cnt,event_count,page_view,,gte,1,count,6,,,
         default,active3,cnt,event_count,*,,gte,3,distinct_channels,5,,30,
+        default,size_band,fit,property,employee_count,,between,100|200,,1,,,
+        default,not_web,flt,event,page_view,channel,neq,web,,1,,,
+        default,spring,flt,event,email_click,campaign_id,eq,spring,,2,,,
+        default,papers,flt,event,content_download,content_id,in,wp1|wp2,,3,,,
+        default,from_hubspot,flt,event,page_view,source_system,eq,hubspot,,4,,,
     """,
     "scoring_inactivity": """
         model_id,days_inactive,penalty_points,resets_engagement
@@ -53,43 +61,58 @@ SEEDS = {
 }
 
 CONTACTS = """
-    contact_id,email,first_name,last_name,company_name,job_title,email_opt_out,owner_id,created_at
-    NODECAY,nodecay@acme.com,No,Decay,Acme,,,o,2026-01-01 00:00:00
-    STAR,star@acme.com,Sta,R,Acme,,,o,2026-01-01 00:00:00
-    QUIET,quiet@acme.com,Qui,Et,Acme,,,o,2026-01-01 00:00:00
-    OPTOUT,optout@acme.com,Opt,Out,Acme,,true,o,2026-01-01 00:00:00
-    NOSQL,nosql@acme.com,No,Sql,Acme,,,o,2026-01-01 00:00:00
-    MQLREQ,mqlreq@acme.com,Mql,Req,Acme,,,o,2026-01-01 00:00:00
-    OPP,opp@acme.com,Op,Portunity,Acme,,,o,2026-01-01 00:00:00
-    STUDENT,student@acme.com,Stu,Dent,Acme,Student,,o,2026-01-01 00:00:00
+    contact_id,email,first_name,last_name,company_name,job_title,email_opt_out,owner_id,created_at,employee_count
+    NODECAY,nodecay@acme.com,No,Decay,Acme,,,o,2026-01-01 00:00:00,
+    STAR,star@acme.com,Sta,R,Acme,,,o,2026-01-01 00:00:00,
+    QUIET,quiet@acme.com,Qui,Et,Acme,,,o,2026-01-01 00:00:00,
+    OPTOUT,optout@acme.com,Opt,Out,Acme,,true,o,2026-01-01 00:00:00,
+    NOSQL,nosql@acme.com,No,Sql,Acme,,,o,2026-01-01 00:00:00,
+    MQLREQ,mqlreq@acme.com,Mql,Req,Acme,,,o,2026-01-01 00:00:00,
+    OPP,opp@acme.com,Op,Portunity,Acme,,,o,2026-01-01 00:00:00,
+    STUDENT,student@acme.com,Stu,Dent,Acme,Student,,o,2026-01-01 00:00:00,
+    FILT,filt@acme.com,Fil,Ter,Acme,,,o,2026-01-01 00:00:00,
+    BOUND,bound@acme.com,Bou,Nd,Acme,,,o,2026-01-01 00:00:00,100
+    ATT,att@acme.com,At,T,Acme,,,o,2026-01-01 00:00:00,
+    MULTI,multi@acme.com,Mul,Ti,Acme,,,o,2026-01-01 00:00:00,
 """
 
-EVENTS = "\n".join(
-    [
-        "event_id,contact_id,event_type,occurred_at,form_id",
-        # NODECAY: one page view, age 45: visit 10 * 0.5 = 5; visits_1p 6 (no decay)
-        "nd_pv,NODECAY,page_view,2026-01-15 00:00:00,",
-        # STAR: web and events activity, plus outreach_sent and email_sent (not activity)
-        "st_pv,STAR,page_view,2026-02-20 00:00:00,",
-        "st_web,STAR,webinar_attended,2026-02-21 00:00:00,",
-        "st_out,STAR,outreach_sent,2026-02-22 00:00:00,",
-        "st_mail,STAR,email_sent,2026-02-23 00:00:00,",
-        # QUIET: a page view 40 days ago, then only email_sent / outreach_sent (not activity)
-        "qu_pv,QUIET,page_view,2026-01-20 00:00:00,",
-        "qu_out,QUIET,outreach_sent,2026-02-27 00:00:00,",
-        "qu_mail,QUIET,email_sent,2026-02-28 00:00:00,",
-        # OPTOUT: a demo (50 >= mql, demo matched) from an opted-out contact
-        "oo_demo,OPTOUT,form_submission,2026-02-01 09:00:00,demo",
-        # NOSQL: demo (mql), five page views: 106 points, no sql row; sales_ready on 02-10
-        "ns_demo,NOSQL,form_submission,2026-02-01 09:00:00,demo",
-        *[f"ns_pv{day},NOSQL,page_view,2026-02-0{day} 09:00:00," for day in range(2, 7)],
-        # MQLREQ: five page views (56 >= 40, no demo: no mql), then the demo on 02-15
-        *[f"mr_pv{day},MQLREQ,page_view,2026-02-0{day} 09:00:00," for day in range(2, 7)],
-        "mr_demo,MQLREQ,form_submission,2026-02-15 09:00:00,demo",
-        # OPP: an opportunity since 01-10 asks for a demo on 02-01 (50 >= mql)
-        "op_demo,OPP,form_submission,2026-02-01 09:00:00,demo",
-    ]
-)
+EVENT_ROWS = [
+    "event_id,contact_id,event_type,occurred_at,form_id,campaign_id,content_id,source_system",
+    # NODECAY: one page view, age 45: visit 10 * 0.5 = 5; visits_1p 6 (no decay)
+    "nd_pv,NODECAY,page_view,2026-01-15 00:00:00,",
+    # STAR: web and events activity, plus outreach_sent and email_sent (not activity)
+    "st_pv,STAR,page_view,2026-02-20 00:00:00,",
+    "st_web,STAR,webinar_attended,2026-02-21 00:00:00,",
+    "st_out,STAR,outreach_sent,2026-02-22 00:00:00,",
+    "st_mail,STAR,email_sent,2026-02-23 00:00:00,",
+    # QUIET: a page view 40 days ago, then only email_sent / outreach_sent (not activity)
+    "qu_pv,QUIET,page_view,2026-01-20 00:00:00,",
+    "qu_out,QUIET,outreach_sent,2026-02-27 00:00:00,",
+    "qu_mail,QUIET,email_sent,2026-02-28 00:00:00,",
+    # OPTOUT: a demo (50 >= mql, demo matched) from an opted-out contact
+    "oo_demo,OPTOUT,form_submission,2026-02-01 09:00:00,demo",
+    # NOSQL: demo (mql), five page views: 106 points, no sql row; sales_ready on 02-10
+    "ns_demo,NOSQL,form_submission,2026-02-01 09:00:00,demo",
+    *[f"ns_pv{day},NOSQL,page_view,2026-02-0{day} 09:00:00," for day in range(2, 7)],
+    # MQLREQ: five page views (56 >= 40, no demo: no mql), then the demo on 02-15
+    *[f"mr_pv{day},MQLREQ,page_view,2026-02-0{day} 09:00:00," for day in range(2, 7)],
+    "mr_demo,MQLREQ,form_submission,2026-02-15 09:00:00,demo",
+    # OPP: an opportunity since 01-10 asks for a demo on 02-01 (50 >= mql)
+    "op_demo,OPP,form_submission,2026-02-01 09:00:00,demo",
+    # FILT: one match of each filter (and one miss each)
+    "fi_pv1,FILT,page_view,2026-02-20 00:00:00,,,,hubspot",
+    "fi_pv2,FILT,page_view,2026-02-21 00:00:00,,,,marketo",
+    "fi_click1,FILT,email_click,2026-02-20 00:00:00,,spring,,",
+    "fi_click2,FILT,email_click,2026-02-21 00:00:00,,autumn,,",
+    "fi_dl1,FILT,content_download,2026-02-20 00:00:00,,,wp1,",
+    "fi_dl2,FILT,content_download,2026-02-21 00:00:00,,,wp3,",
+    # BOUND: a page view exactly 30 days before as_of: decayed once, 30 days inactive
+    "bo_pv,BOUND,page_view,2026-01-30 00:00:00,",
+    # ATT: a page view at as_of itself counts (age 0)
+    "at_pv,ATT,page_view,2026-03-01 00:00:00,",
+]
+# every row padded to the header's eight fields
+EVENTS = "\n".join(row + "," * (7 - row.count(",")) for row in EVENT_ROWS)
 
 SALES_FEEDBACK = """
     feedback_id,contact_id,feedback,reason,rep_id,created_at
@@ -99,6 +122,9 @@ SALES_FEEDBACK = """
 DEALS = """
     deal_id,contact_id,stage,amount,created_at,closed_at
     op_d1,OPP,open,1000,2026-01-10 00:00:00,
+    mu_d1,MULTI,open,100,2026-01-20 00:00:00,
+    mu_d2,MULTI,closed_won,100,2026-01-15 00:00:00,2026-02-20 00:00:00
+    mu_d3,MULTI,closed_won,100,2026-01-10 00:00:00,2026-02-10 00:00:00
 """
 
 
@@ -227,3 +253,66 @@ def test_an_empty_min_score_has_no_lower_bound(edge: DbtProject) -> None:
         Decimal("-20.00"),
     )
     assert row["grade"] is None  # the model has no grade bands
+
+
+def test_event_filters_on_channel_campaign_content_and_source(edge: DbtProject) -> None:
+    rules = breakdown(edge, "FILT")
+    flt = {
+        rule: points
+        for rule, points in rules.items()
+        if rule in {"not_web", "spring", "papers", "from_hubspot"}
+    }
+    # page views are web (neq web: none); one spring click, one wp1 download, one hubspot view
+    assert flt == {
+        "spring": Decimal("2.00"),
+        "papers": Decimal("3.00"),
+        "from_hubspot": Decimal("4.00"),
+    }
+
+
+def test_boundaries_between_decay_and_inactivity_steps_are_inclusive(edge: DbtProject) -> None:
+    # employee_count 100 in 100|200: +1; the page view is 30 days old: 10 * 0.5 = 5, and 30 days
+    # without activity reach the 30-day step: -5
+    assert breakdown(edge, "BOUND") == {
+        "inactivity": Decimal("-5.00"),
+        "size_band": Decimal("1.00"),
+        "visit": Decimal("5.00"),
+        "visits_1p": Decimal("6.00"),
+    }
+    row = lead_score(edge, "BOUND")
+    assert (row["days_inactive"], row["total_score"]) == (30, Decimal("7.00"))
+
+
+def test_an_event_at_as_of_counts(edge: DbtProject) -> None:
+    assert breakdown(edge, "ATT") == {"visit": Decimal("10.00"), "visits_1p": Decimal("6.00")}
+    assert lead_score(edge, "ATT")["days_inactive"] == 0
+
+
+def test_first_deal_and_first_won_deal_of_several(edge: DbtProject) -> None:
+    # deals created 01-20, 01-15 and 01-10; won ones closed 02-20 and 02-10
+    assert stages(edge, "MULTI") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created"),
+        ("opportunity", ts("2026-01-10 00:00:00"), "deal_created"),
+        ("customer", ts("2026-02-10 00:00:00"), "deal_won"),
+    ]
+    row = lead_score(edge, "MULTI")
+    assert row["became_opportunity_at"] == ts("2026-01-10 00:00:00")
+    assert row["became_customer_at"] == ts("2026-02-10 00:00:00")
+
+
+def test_stage_exits_are_the_next_entries(edge: DbtProject) -> None:
+    assert edge.query(
+        "select stage, exited_at from main.fct_lifecycle_stage_history "
+        "where contact_id = 'NOSQL' order by entry_number"
+    ) == [
+        ("subscriber", ts("2026-02-01 09:00:00")),
+        ("lead", ts("2026-02-01 09:00:00")),
+        ("mql", ts("2026-02-10 09:00:00")),
+        ("sql", None),
+    ]
+
+
+def test_score_percentile_runs_from_lowest_to_highest(edge: DbtProject) -> None:
+    # STUDENT (-20) is the lowest total, NOSQL (116) the highest
+    percentiles = dict(edge.query("select contact_id, score_percentile from main.fct_lead_scores"))
+    assert (percentiles["STUDENT"], percentiles["NOSQL"]) == (Decimal("0.00"), Decimal("100.00"))
