@@ -278,50 +278,28 @@ def test_two_lifecycle_models_are_rejected(lead_project: DbtProject) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("seed", "kept", "renamed", "id_column", "problem"),
-    [
-        pytest.param(
-            "scoring_rules",
-            {"rule_id": "title_director"},
-            {"rule_id": "title_manager"},
-            "rule_id",
-            "duplicate rule_id 'title_director' in model 'default'",
-            id="duplicate-rule-id",
-        ),
-        pytest.param(
-            "scoring_groups",
-            {"model_id": "default", "group_id": "social"},
-            {"model_id": "default", "group_id": "ads"},
-            "group_id",
-            "duplicate group_id 'social' in model 'default'",
-            id="duplicate-group-id",
-        ),
-    ],
-)
-def test_duplicate_ids_are_rejected(
-    lead_project: DbtProject,
-    seed: str,
-    kept: dict[str, str],
-    renamed: dict[str, str],
-    id_column: str,
-    problem: str,
-) -> None:
-    kept_line = find_line(lead_project, seed, kept)
-    renamed_line, key = edit_seed(lead_project, seed, renamed, {id_column: kept[id_column]})
-    result = run(lead_project, "seed")
-    # both rows carrying the id are named
-    assert_rejected(
-        lead_project,
-        result,
-        Problem(seed, kept_line, key, problem),
-        Problem(seed, renamed_line, key, problem),
-    )
+# a duplicate key in each seed that has one; the row key printed with each problem, e.g.
+# `(model_id=default, rule_id=title_director)`, is checked for the first list only
+DUPLICATE_KEYS_NAMED = [
+    pytest.param(
+        "scoring_rules",
+        {"rule_id": "title_director"},
+        {"rule_id": "title_manager"},
+        "rule_id",
+        "duplicate rule_id 'title_director' in model 'default'",
+        id="duplicate-rule-id",
+    ),
+    pytest.param(
+        "scoring_groups",
+        {"model_id": "default", "group_id": "social"},
+        {"model_id": "default", "group_id": "ads"},
+        "group_id",
+        "duplicate group_id 'social' in model 'default'",
+        id="duplicate-group-id",
+    ),
+]
 
-
-@pytest.mark.parametrize(
-    ("seed", "kept", "renamed", "id_column", "problem"),
-    [
+DUPLICATE_KEYS_UNNAMED = [
         pytest.param(
             "scoring_models", {"model_id": "default"}, {"model_id": "product_led"}, "model_id",
             "duplicate model_id 'default'", id="duplicate-model-id",
@@ -352,25 +330,32 @@ def test_duplicate_ids_are_rejected(
             "event_types", {"event_type": "page_view"}, {"event_type": "ad_click"}, "event_type",
             "event_type missing or duplicated", id="duplicate-event-type",
         ),
-    ],
-)  # fmt: skip
-def test_other_duplicate_keys_are_rejected(
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("seed", "kept", "renamed", "id_column", "problem", "names_key"),
+    [pytest.param(*case.values, True, id=case.id) for case in DUPLICATE_KEYS_NAMED]
+    + [pytest.param(*case.values, False, id=case.id) for case in DUPLICATE_KEYS_UNNAMED],
+)
+def test_duplicate_keys_are_rejected(
     lead_project: DbtProject,
     seed: str,
     kept: dict[str, str],
     renamed: dict[str, str],
     id_column: str,
     problem: str,
+    names_key: bool,
 ) -> None:
     kept_line = find_line(lead_project, seed, kept)
-    renamed_line, _ = edit_seed(lead_project, seed, renamed, {id_column: kept[id_column]})
+    renamed_line, key = edit_seed(lead_project, seed, renamed, {id_column: kept[id_column]})
     result = run(lead_project, "seed")
-    # both rows carrying the key are named (their key text is not checked here)
+    # both rows carrying the key are named
     assert_rejected(
         lead_project,
         result,
-        Problem(seed, kept_line, None, problem),
-        Problem(seed, renamed_line, None, problem),
+        Problem(seed, kept_line, key if names_key else None, problem),
+        Problem(seed, renamed_line, key if names_key else None, problem),
     )
 
 
