@@ -1,5 +1,7 @@
 -- A contact's lifecycle journey: every stage entry with its cause and score, the alerts sales got,
--- and the end-of-day lifecycle score on the days it changed. Compile with
+-- and the end-of-day lifecycle score on the days it changed (shown at 23:59:59 of the day, after
+-- that day's entries and alerts). Entries of one moment come in the order they were made, then the
+-- alerts they raised. Compile with
 --   dbt compile --select contact_journey --vars '{contact_id: C00000042}'
 -- and run the SQL in target/compiled/ against the DuckDB file.
 
@@ -37,7 +39,9 @@ final as (
         'stage' as kind,
         stage as what,
         reason as detail,
-        total_score_at_entry as total_score
+        total_score_at_entry as total_score,
+        0 as kind_order,
+        entry_number as order_in_kind
     from stages
 
     union all
@@ -48,21 +52,31 @@ final as (
         alert_type as what,
         action || ' (owner ' || coalesce(owner_id, 'none') || ', due '
         || cast(due_at as {{ dbt.type_string() }}) || case when is_open then ', open)' else ')' end as detail,
-        total_score_at_trigger as total_score
+        total_score_at_trigger as total_score,
+        1 as kind_order,
+        case alert_type when 'mql' then 1 when 'sql' then 2 else 3 end as order_in_kind
     from alerts
 
     union all
 
     select
-        cast(valid_from as {{ dbt.type_timestamp() }}) as happened_at,
+        {{ dbt.dateadd('second', 86399, 'cast(valid_from as ' ~ dbt.type_timestamp() ~ ')') }} as happened_at,
         'score' as kind,
         'end of day' as what,
         'fit ' || cast(fit_score as {{ dbt.type_string() }}) || ', engagement '
         || cast(engagement_score as {{ dbt.type_string() }}) as detail,
-        total_score
+        total_score,
+        2 as kind_order,
+        0 as order_in_kind
     from history
 
 )
 
-select * from final
-order by happened_at, kind
+select
+    happened_at,
+    kind,
+    what,
+    detail,
+    total_score
+from final
+order by happened_at, kind_order, order_in_kind

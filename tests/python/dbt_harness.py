@@ -95,6 +95,13 @@ class DbtProject:
         assert result.returncode == 0, result.output[-6000:]
         return result
 
+    def analysis(self, name: str, vars: dict | None = None) -> list[tuple]:
+        """Compile analyses/<name>.sql with `vars`, as a user would, and run it on the database."""
+        result = self.dbt("compile", "--select", name, vars=vars)
+        assert result.returncode == 0, result.output[-6000:]
+        (compiled,) = (self.root / "target" / "compiled").rglob(f"analyses/{name}.sql")
+        return self.query(compiled.read_text())
+
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db_path), read_only=True) as connection:
             return connection.execute(sql).fetchall()

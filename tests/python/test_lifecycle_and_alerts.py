@@ -218,6 +218,68 @@ def test_crossing_mql_and_sql_in_one_event_records_both(lifecycle: DbtProject) -
     ]
 
 
+def test_contact_journey_analysis_orders_entries_alerts_and_end_of_day_scores(
+    lifecycle: DbtProject,
+) -> None:
+    # analyses/contact_journey.sql for BOTH: entries of one moment in the order made, then their
+    # alerts (mql, sql, spike), the day's end-of-day score last (at 23:59:59)
+    at, end_of_day = ts("2026-01-10 10:00:00"), ts("2026-01-10 23:59:59")
+    journey = lifecycle.analysis("contact_journey", vars={"contact_id": "BOTH"})
+    assert [row[:3] for row in journey] == [
+        (ts("2026-01-01 00:00:00"), "stage", "subscriber"),
+        (ts("2026-01-01 23:59:59"), "score", "end of day"),
+        (at, "stage", "lead"),
+        (at, "stage", "mql"),
+        (at, "stage", "sql"),
+        (at, "alert", "mql"),
+        (at, "alert", "sql"),
+        (at, "alert", "score_spike"),
+        (end_of_day, "score", "end of day"),
+    ]
+    assert [row[3] for row in journey] == [
+        "contact created",
+        "fit 30.00, engagement 0.00",
+        "first conversion event: form_submission",
+        "score 80.00 reached the mql threshold 40.00",
+        "score 80.00 reached the sql threshold 80.00 with rule demo matched",
+        "Nurture within 7 days (owner own_1, due 2026-01-17 10:00:00)",
+        "Call within 24 hours (owner own_1, due 2026-01-11 10:00:00, open)",
+        "Look at what they research (owner own_1, due 2026-01-12 10:00:00, open)",
+        "fit 30.00, engagement 50.00",
+    ]
+    assert [row[4] for row in journey] == [Decimal("30.00")] * 2 + [Decimal("80.00")] * 7
+
+
+def test_threshold_backtest_analysis_replays_another_threshold(lifecycle: DbtProject) -> None:
+    # analyses/threshold_backtest.sql with mql at 60 instead of 40 (excluded EMP and VEN left out)
+    rows = lifecycle.analysis("threshold_backtest", vars={"threshold": 60, "stage": "mql"})
+    replayed = {row[0]: row[1:5] for row in rows}
+    assert "EMP" not in replayed and "VEN" not in replayed
+    # BOTH: 30 -> 80 at the demo, when it really became mql
+    assert replayed["BOTH"] == (
+        60,
+        ts("2026-01-10 10:00:00"),
+        ts("2026-01-10 10:00:00"),
+        "same_time",
+    )
+    # NR: the demo gives 50 (mql at 40), the first visit 60
+    assert replayed["NR"] == (60, ts("2026-01-06 09:00:00"), ts("2026-01-05 09:00:00"), "later")
+    # REQ: 10 a day from 2026-01-02: 40 on the 5th (mql), 60 on the 7th
+    assert replayed["REQ"] == (60, ts("2026-01-07 10:00:00"), ts("2026-01-05 10:00:00"), "later")
+    # CUST: 10, then 60 with the demo as a customer, who never enters mql
+    assert replayed["CUST"] == (60, ts("2026-02-10 09:00:00"), None, "new")
+    # HR: -30 + 50 = 20 at most
+    assert replayed["HR"] == (60, None, None, "neither")
+    # a lower threshold hands REQ over earlier: 20 on 2026-01-03
+    earlier = {
+        row[0]: row[4] for row in lifecycle.analysis("threshold_backtest", vars={"threshold": 20})
+    }
+    assert earlier["REQ"] == "earlier"
+    refused = lifecycle.dbt("compile", "--select", "threshold_backtest", vars={"stage": "lead"})
+    assert refused.returncode != 0
+    assert "var stage must be mql or sql, not 'lead'" in refused.output
+
+
 def test_not_ready_demotes_to_mql_and_re_enrols_when_the_score_qualifies_again(
     lifecycle: DbtProject,
 ) -> None:

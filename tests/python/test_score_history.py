@@ -44,6 +44,15 @@ def current_scores(project: DbtProject) -> dict[tuple[str, str], tuple]:
 def test_history_on_sampled_days_equals_a_rebuild_at_that_day(history_project: DbtProject) -> None:
     expected = {day: history_on(history_project, day) for day in SAMPLED_DAYS}
     assert any(len(rows) > 10 for rows in expected.values())
+    # analyses/scores_on_day.sql is the same lookup, as a user compiles it
+    for day in SAMPLED_DAYS[1::2]:
+        looked_up = history_project.analysis(
+            "scores_on_day", vars={"day": str(day), "model_id": "ev"}
+        )
+        assert looked_up
+        assert {(row[0], "ev"): row[1:4] for row in looked_up} == {
+            key: scores for key, scores in expected[day].items() if key[1] == "ev"
+        }
     for day in SAMPLED_DAYS:
         result = history_project.dbt("run", vars={"as_of": f"{day} 23:59:59.999999"})
         assert result.returncode == 0, result.output[-4000:]

@@ -220,6 +220,23 @@ def test_spec_9_worked_example(scenario: DbtProject) -> None:
     }
 
 
+def test_explain_contact_analysis_lists_the_worked_example(scenario: DbtProject) -> None:
+    # analyses/explain_contact.sql: every model's rows of the contact, largest points first
+    rows = scenario.analysis("explain_contact", vars={"contact_id": "A"})
+    default = [row[3:7] for row in rows if row[0] == "default"]
+    assert {row[1:3] for row in rows if row[0] == "default"} == {(Decimal("60.00"), "A1")}
+    assert default == [
+        ("rule", "fit", "size_mid", Decimal("20.00")),
+        ("rule", "web", "pricing", Decimal("15.00")),
+        ("rule", "fit", "title_vp", Decimal("15.00")),
+        ("rule", "fit", "industry", Decimal("10.00")),
+        ("group_cap", "fit", "cap:fit", Decimal("-5.00")),
+        ("rule", "web", "visits_2_5", Decimal("3.00")),
+        ("rule", "email", "open", Decimal("2.00")),
+    ]
+    assert sum(row[3] for row in default) == Decimal("60.00")
+
+
 def test_worked_example_grade_and_explanations(scenario: DbtProject) -> None:
     assert score(scenario, "A", "default")["grade"] == "A1"  # fit 40 >= 30, engagement 20 >= 20
     reasons = dict(
