@@ -86,6 +86,8 @@ CONTACTS = """
     WON,won@acme.com,Wes,Won,Acme,,,,2026-01-01 00:00:00
     VEN,ven@supplier.com,Vic,Endor,Supplier,,vendor,,2026-01-01 00:00:00
     NRU,nru@acme.com,Nor,Unsub,Acme,,,own_2,2026-01-01 00:00:00
+    SRM,srm@acme.com,Sam,Ready,Acme,1000,,own_3,2026-01-01 00:00:00
+    SRS,srs@gmail.com,Sue,Ready,Acme,1000,,own_4,2026-01-01 00:00:00
 """
 
 
@@ -134,6 +136,11 @@ def _events() -> str:
         "nru_pv6,NRU,page_view,2026-01-09 15:00:00,",
         "nru_unsub,NRU,email_unsubscribe,2026-01-12 10:00:00,",
         "nru_pv7,NRU,page_view,2026-01-14 10:00:00,",
+        # SRM: fit 30, no events; sales_ready (+10) lifts it to the mql threshold
+        # SRS: fit 30 - 30 (gmail) = 0; demo 50 (mql), two visits 70; sales_ready (+10) gives 80
+        "srs_demo,SRS,form_submission,2026-01-05 09:00:00,demo",
+        "srs_pv1,SRS,page_view,2026-01-06 09:00:00,",
+        "srs_pv2,SRS,page_view,2026-01-07 09:00:00,",
     ]
     return "\n".join(rows)
 
@@ -146,6 +153,8 @@ SALES_FEEDBACK = """
     nrd_f1,NRD,not_ready,next quarter,r1,2026-01-10 09:00:00
     nru_f1,NRU,not_ready,no project yet,r1,2026-01-10 09:00:00
     ven_f1,VEN,sales_ready,reseller deal,r1,2026-01-20 00:00:00
+    srm_f1,SRM,sales_ready,called us,r1,2026-01-10 09:00:00
+    srs_f1,SRS,sales_ready,called us,r1,2026-01-08 09:00:00
 """
 
 DEALS = """
@@ -403,6 +412,31 @@ def test_a_won_deal_without_close_date_is_won_when_created(lifecycle: DbtProject
     ]
 
 
+def test_sales_ready_is_the_cause_when_its_own_points_cross_a_threshold(
+    lifecycle: DbtProject,
+) -> None:
+    # the feedback comes before the score of its moment: SRM (30 + 10 = 40, the mql threshold)
+    # goes straight to sql, with no mql entry or alert, like a lead below mql
+    at = ts("2026-01-10 09:00:00")
+    assert stages(lifecycle, "SRM") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("30.00")),
+        ("sql", at, "feedback", Decimal("40.00")),
+    ]
+    assert [row[:2] for row in alerts(lifecycle, "SRM")] == [("sql", at)]
+    # SRS: 70 + 10 = 80 with the demo matched; the sql entry is the feedback's, not the score's
+    assert stages(lifecycle, "SRS") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-05 09:00:00"), "score", Decimal("50.00")),
+        ("sql", ts("2026-01-08 09:00:00"), "feedback", Decimal("80.00")),
+    ]
+    assert [row[:2] for row in alerts(lifecycle, "SRS")] == [
+        ("mql", ts("2026-01-05 09:00:00")),
+        ("score_spike", ts("2026-01-05 09:00:00")),
+        ("sql", ts("2026-01-08 09:00:00")),
+    ]
+
+
 def test_required_rule_holds_back_sql_until_it_is_matched(lifecycle: DbtProject) -> None:
     # visits alone reach 90 by 2026-01-10 but sql needs the demo rule: sql at the demo (140)
     assert stages(lifecycle, "REQ") == [
@@ -600,7 +634,8 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     all_ids = sorted(
         row[0] for row in lifecycle.query("select alert_id from main.fct_sales_alerts")
     )
-    assert len(all_ids) == 28  # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1, NRU 5
+    # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1, NRU 5, SRM 1, SRS 3
+    assert len(all_ids) == 32
     out_dir = tmp_path / "alerts"
     # the whole history, closed alerts included, so every alert is in play
     assert run_export(lifecycle, out_dir, crash_at, "--include-closed") == 70  # killed mid-way

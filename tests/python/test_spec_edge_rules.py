@@ -6,7 +6,9 @@ One project, built once (as_of 2026-03-01 00:00:00), one lifecycle model:
 - engagement group cnt, also 50 % per 30 days, holding event_count rules only (they never decay):
   any page view (count >= 1) +6; 3+ channels of activity events within 30 days +5;
 - engagement group flt, no decay: event filters on channel, campaign_id, content_id, source_system;
-- fit: employee_count between 100|200 +1;
+- fit: employee_count between 100|200 +1; job_title in 'analyst   |   engineer' +13;
+- flt also: a JSON key written in camelCase (properties.planType eq pro) +7 per event; an
+  event_count filter with a spaced list (form_id in trial | quote) +11;
 - inactivity: 30 days -> 5 points; mql at 40 with the demo rule required; no sql row.
 Ages are floor((as_of - occurred_at) / 24 h); decay weight 0.5 ** floor(age / 30).
 Every contact is created 2026-01-01 00:00:00 and owned (no round-robin).
@@ -46,6 +48,9 @@ SEEDS = {
         default,spring,flt,event,email_click,campaign_id,eq,spring,,2,,,
         default,papers,flt,event,content_download,content_id,in,wp1|wp2,,3,,,
         default,from_hubspot,flt,event,page_view,source_system,eq,hubspot,,4,,,
+        default,camel_plan,flt,event,form_submission,properties.planType,eq,pro,,7,,,
+        default,trials,flt,event_count,form_submission,form_id in trial | quote,gte,1,count,11,,,
+        default,tech_title,fit,property,job_title,,in,analyst   |   engineer,,13,,,
     """,
     "scoring_inactivity": """
         model_id,days_inactive,penalty_points,resets_engagement
@@ -74,10 +79,13 @@ CONTACTS = """
     BOUND,bound@acme.com,Bou,Nd,Acme,,,o,2026-01-01 00:00:00,100
     ATT,att@acme.com,At,T,Acme,,,o,2026-01-01 00:00:00,
     MULTI,multi@acme.com,Mul,Ti,Acme,,,o,2026-01-01 00:00:00,
+    JSONC,jsonc@acme.com,Js,On,Acme,Engineer,,o,2026-01-01 00:00:00,
+    FRAC,frac@acme.com,Fra,C,Acme,,,o,2026-01-01 00:00:00,150.5
+    WHOLE,whole@acme.com,Who,Le,Acme,,,o,2026-01-01 00:00:00,150.0
 """
 
 EVENT_ROWS = [
-    "event_id,contact_id,event_type,occurred_at,form_id,campaign_id,content_id,source_system",
+    "event_id,contact_id,event_type,occurred_at,form_id,campaign_id,content_id,source_system,properties",
     # NODECAY: one page view, age 45: visit 10 * 0.5 = 5; visits_1p 6 (no decay)
     "nd_pv,NODECAY,page_view,2026-01-15 00:00:00,",
     # STAR: web and events activity, plus outreach_sent and email_sent (not activity)
@@ -110,9 +118,13 @@ EVENT_ROWS = [
     "bo_pv,BOUND,page_view,2026-01-30 00:00:00,",
     # ATT: a page view at as_of itself counts (age 0)
     "at_pv,ATT,page_view,2026-03-01 00:00:00,",
+    # JSONC: planType as written matches, plantype does not (JSON keys are case-sensitive); both
+    # are trial forms
+    'js_fs1,JSONC,form_submission,2026-02-20 00:00:00,trial,,,,"{""planType"": ""pro""}"',
+    'js_fs2,JSONC,form_submission,2026-02-21 00:00:00,trial,,,,"{""plantype"": ""pro""}"',
 ]
-# every row padded to the header's eight fields
-EVENTS = "\n".join(row + "," * (7 - row.count(",")) for row in EVENT_ROWS)
+# every row padded to the header's nine fields (no row has a comma inside a value)
+EVENTS = "\n".join(row + "," * (8 - row.count(",")) for row in EVENT_ROWS)
 
 SALES_FEEDBACK = """
     feedback_id,contact_id,feedback,reason,rep_id,created_at
@@ -268,6 +280,32 @@ def test_event_filters_on_channel_campaign_content_and_source(edge: DbtProject) 
         "papers": Decimal("3.00"),
         "from_hubspot": Decimal("4.00"),
     }
+
+
+def test_json_key_case_and_spaced_lists(edge: DbtProject) -> None:
+    # properties.planType keeps its case: 7 for js_fs1 only; the event_count filter's list
+    # 'trial | quote' is trimmed like a rule value: two trial forms, count 2 >= 1 -> 11; the
+    # property list with three spaces around | matches 'Engineer' -> 13
+    assert breakdown(edge, "JSONC") == {
+        "camel_plan": Decimal("7.00"),
+        "tech_title": Decimal("13.00"),
+        "trials": Decimal("11.00"),
+    }
+    assert lead_score(edge, "JSONC")["total_score"] == Decimal("31.00")
+
+
+def test_a_count_with_a_fraction_is_an_invalid_value(edge: DbtProject) -> None:
+    # employee_count 150.5 is not a count: unknown (no size_band), reported; 150.0 reads as 150
+    assert "size_band" not in breakdown(edge, "FRAC")
+    assert breakdown(edge, "WHOLE") == {"size_band": Decimal("1.00")}
+    assert edge.query(
+        "select contact_id, employee_count from main.dim_contacts "
+        "where contact_id in ('FRAC', 'WHOLE') order by 1"
+    ) == [("FRAC", None), ("WHOLE", 150)]
+    assert edge.query(
+        "select contact_id, field, raw_value, reject_reason from main.quarantine_contact_fields "
+        "where contact_id in ('FRAC', 'WHOLE')"
+    ) == [("FRAC", "employee_count", "150.5", "invalid_value: employee_count")]
 
 
 def test_boundaries_between_decay_and_inactivity_steps_are_inclusive(edge: DbtProject) -> None:

@@ -158,7 +158,9 @@ score_triggers as (
     select
         contact_id,
         changed_at as triggered_at,
-        2 as trigger_order,
+        -- after a feedback of the same moment: a score the feedback's own points lift over a
+        -- threshold is the feedback's doing (sales_ready on a lead at 35 is sql, not mql first)
+        3 as trigger_order,
         'score' as trigger_type,
         cast(null as {{ dbt.type_string() }}) as trigger_id,
         cast(null as {{ dbt.type_string() }}) as detail,
@@ -278,7 +280,7 @@ other_triggers as (
     select
         contact_id,
         created_at as triggered_at,
-        3 as trigger_order,
+        2 as trigger_order,
         'feedback' as trigger_type,
         feedback_id as trigger_id,
         feedback || coalesce(': ' || reason, '') as detail

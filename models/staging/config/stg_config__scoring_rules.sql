@@ -15,11 +15,11 @@ normalized as (
         lower(trim(kind)) as kind,
         -- property name or event type; '*' = every is_activity event
         lower(trim(field)) as field,
-        {{ normalize_text('filter_field') }} as filter_field,
+        -- not lower-cased: a properties.<key> keeps its case (JSON keys are case-sensitive)
+        {{ clean_text('filter_field') }} as filter_field,
         {{ normalize_text('operator') }} as operator,
         -- list items are compared trimmed: 'a | b' means 'a|b'
-        replace(replace(replace(replace({{ normalize_text('value') }}, ' |', '|'), '| ', '|'), ' |', '|'), '| ', '|')
-            as value_text,
+        {{ trim_list_separators(normalize_text('value')) }} as value_text,
         coalesce({{ normalize_text('aggregate') }}, 'count') as aggregate,
         points,
         max_occurrences,
@@ -39,24 +39,35 @@ filters as (
         case
             when kind = 'event_count' then {{ dbt.split_part('filter_field', "' '", 1) }}
             else filter_field
-        end as filter_attribute,
+        end as attribute_text,
         case
-            when kind = 'event_count' then nullif({{ dbt.split_part('filter_field', "' '", 2) }}, '')
+            when kind = 'event_count' then nullif(lower({{ dbt.split_part('filter_field', "' '", 2) }}), '')
             else operator
         end as filter_operator,
         case
             when kind = 'event_count'
-                then nullif(
-                        trim(substring(
-                            filter_field,
-                            length({{ dbt.split_part('filter_field', "' '", 1) }})
-                            + length({{ dbt.split_part('filter_field', "' '", 2) }}) + 2
-                        )),
-                        ''
-                    )
+                then {{ trim_list_separators("nullif(lower(trim(substring(
+                        filter_field,
+                        length(" ~ dbt.split_part('filter_field', "' '", 1) ~ ")
+                        + length(" ~ dbt.split_part('filter_field', "' '", 2) ~ ") + 2
+                    ))), '')") }}
             else value_text
         end as filter_value_text
     from normalized
+
+),
+
+-- the attribute's name lower-cased, a JSON key as written: 'Properties.planType' -> 'properties.planType'
+attributes as (
+
+    select
+        *,
+        case
+            when lower(attribute_text) like 'properties.%'
+                then 'properties.' || substring(attribute_text, 12)
+            else lower(attribute_text)
+        end as filter_attribute
+    from filters
 
 ),
 
@@ -76,7 +87,7 @@ final as (
             as filter_value_low,
         {{ try_cast(dbt.split_part('filter_value_text', "'|'", 2), 'decimal(38, 6)') }}
             as filter_value_high
-    from filters
+    from attributes
 
 )
 

@@ -25,7 +25,9 @@ typed as (
         {{ clean_text('industry') }} as industry,
         {{ clean_text('country') }} as country,
         {{ clean_text('employee_count') }} as employee_count_raw,
-        {{ try_cast(clean_text('employee_count'), 'bigint') }} as employee_count_parsed,
+        -- a count is a whole number: '200.0' reads as 200, '200.7' is invalid (a cast to an
+        -- integer would round it)
+        {{ try_cast(clean_text('employee_count'), 'decimal(38, 6)') }} as employee_count_number,
         {{ clean_text('annual_revenue') }} as annual_revenue_raw,
         {{ try_cast(clean_text('annual_revenue'), 'decimal(18, 2)') }} as annual_revenue_parsed,
         {{ normalize_text('lead_source') }} as lead_source,
@@ -96,7 +98,10 @@ final as (
         industry,
         country,
         employee_count_raw,
-        case when employee_count_parsed >= 0 then employee_count_parsed end as employee_count,
+        case
+            when employee_count_number >= 0 and employee_count_number = floor(employee_count_number)
+                then cast(employee_count_number as bigint)
+        end as employee_count,
         annual_revenue_raw,
         case when annual_revenue_parsed >= 0 then annual_revenue_parsed end as annual_revenue,
         lead_source,
