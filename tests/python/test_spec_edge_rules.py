@@ -122,6 +122,10 @@ EVENT_ROWS = [
     # are trial forms
     'js_fs1,JSONC,form_submission,2026-02-20 00:00:00,trial,,,,"{""planType"": ""pro""}"',
     'js_fs2,JSONC,form_submission,2026-02-21 00:00:00,trial,,,,"{""plantype"": ""pro""}"',
+    # JSONC's properties that no filter can read (email_sent: no rule, not activity)
+    "js_bad,JSONC,email_sent,2026-02-22 00:00:00,,,,,{plan: enterprise",
+    'js_array,JSONC,email_sent,2026-02-22 00:00:00,,,,,"[""pro""]"',
+    'js_object,JSONC,email_sent,2026-02-22 00:00:00,,,,,"{""plan"": ""pro""}"',
 ]
 # every row padded to the header's nine fields (no row has a comma inside a value)
 EVENTS = "\n".join(row + "," * (8 - row.count(",")) for row in EVENT_ROWS)
@@ -292,6 +296,26 @@ def test_json_key_case_and_spaced_lists(edge: DbtProject) -> None:
         "trials": Decimal("11.00"),
     }
     assert lead_score(edge, "JSONC")["total_score"] == Decimal("31.00")
+
+
+def test_properties_that_are_not_a_json_object_are_reported(edge: DbtProject) -> None:
+    # the events are kept (and JSONC's score above is unchanged); their properties are listed
+    assert edge.query(
+        "select event_id, field, raw_value, reject_reason from main.quarantine_event_fields "
+        "order by event_id"
+    ) == [
+        ("js_array", "properties", '["pro"]', "invalid_json: properties (not a JSON object)"),
+        (
+            "js_bad",
+            "properties",
+            "{plan: enterprise",
+            "invalid_json: properties (not a JSON object)",
+        ),
+    ]
+    assert edge.query(
+        "select event_id, reject_reason from main.int_events_validated "
+        "where event_id like 'js_%' order by event_id"
+    ) == [(event_id, None) for event_id in ["js_array", "js_bad", "js_fs1", "js_fs2", "js_object"]]
 
 
 def test_a_count_with_a_fraction_is_an_invalid_value(edge: DbtProject) -> None:
