@@ -21,6 +21,7 @@
         when regexp_matches({{ text_expression }}, '(\s?[+-][0-9]{2}(:?[0-9]{2}){0,2}|\s(UTC|GMT)|\s[A-Za-z_]+/[A-Za-z0-9_/+-]+)$')
             then timezone('UTC', try_cast(regexp_replace({{ text_expression }}, '\s([+-][0-9]{2}(:?[0-9]{2}){0,2})$', '\1') as timestamptz))
         when regexp_matches({{ text_expression }}, '[A-Za-z]{2,}$') then null
-        else try_cast({{ text_expression }} as timestamp)
+        -- upper: RFC 3339 allows a lower-case 't' and 'z' ('2026-01-20t10:00:00z')
+        else try_cast(upper({{ text_expression }}) as timestamp)
     end
 {%- endmacro %}

@@ -96,6 +96,7 @@ EVENTS = f"""
     e_offset,TZ,,,,,page_view,2026-01-23T01:00:00+02:00,
     e_offset_compact,TZ,,,,,page_view,2026-01-23 10:00:00.5-0500,
     e_zulu,TZ,,,,,page_view,2026-01-23T10:00:00Z,
+    e_lower_zulu,TZ,,,,,page_view,2026-01-23t11:00:00z,
     e_named_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Europe/Berlin,
     e_unknown_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Mars/Olympus,
     e_short_offset,TZ,,,,,page_view,2026-01-23T10:00+02,
@@ -119,6 +120,7 @@ DEALS = """
     dl_future,C1,open,100,2099-01-01 00:00:00,
     dl_future_close,C1,closed_won,100,2026-01-05 00:00:00,2099-01-01 00:00:00
     dl_bad_close,C1,closed_won,100,2026-01-05 00:00:00,yesterday
+    dl_closed_before,C1,closed_won,100,2026-01-10 00:00:00,2026-01-09 23:59:59
 """
 
 SALES_FEEDBACK = """
@@ -256,6 +258,7 @@ def test_timestamps_with_a_utc_offset_or_a_zone_are_converted_to_utc(scenario: D
         "e_offset": "2026-01-22 23:00:00.000",  # +02:00: two hours earlier, the day before
         "e_offset_compact": "2026-01-23 15:00:00.500",
         "e_zulu": "2026-01-23 10:00:00.000",
+        "e_lower_zulu": "2026-01-23 11:00:00.000",  # RFC 3339 allows lower-case t and z
         "e_named_zone": "2026-01-23 09:00:00.000",  # Berlin in winter: UTC+1
         "e_short_offset": "2026-01-23 08:00:00.000",  # 19 characters, no seconds
         "e_spaced_offset": "2026-01-23 07:30:00.000",
@@ -477,6 +480,7 @@ def test_deal_quarantine_is_exactly_the_bad_rows(scenario: DbtProject) -> None:
     assert rows == [
         ("dl_bad_close", "unparseable_timestamp: closed_at"),
         ("dl_bad_stage", "invalid_value: stage"),
+        ("dl_closed_before", "invalid_value: closed_at (before created_at)"),
         ("dl_dup", "duplicate_id: deal_id"),
         ("dl_future", "future_timestamp: created_at"),
         ("dl_future_close", "future_timestamp: closed_at"),

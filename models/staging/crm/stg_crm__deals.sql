@@ -41,6 +41,9 @@ classified as (
                 then 'future_timestamp: created_at'
             when closed_at > {{ dbt.dateadd('day', 1, load_timestamp()) }}
                 then 'future_timestamp: closed_at'
+            -- a deal cannot close before it exists: its opportunity and customer dates would be
+            -- out of order (the customer entry first, no opportunity entry)
+            when closed_at < created_at then 'invalid_value: closed_at (before created_at)'
         end as row_problem
     from typed
 
