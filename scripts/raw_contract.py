@@ -29,7 +29,9 @@ def _utc_timestamp_template() -> str:
     text = (ROOT / "macros" / "parse_utc_timestamp.sql").read_text()
     start = text.index("{% macro duckdb__parse_utc_timestamp(text_expression) %}")
     body = text[text.index("%}", start) + 2 : text.index("{%- endmacro %}", start)]
-    return " ".join(body.split())
+    # one line: drop the SQL comments first (the macro's text holds no '--' otherwise)
+    lines = [line.split("--", 1)[0] for line in body.splitlines()]
+    return " ".join(" ".join(lines).split())
 
 
 def utc_timestamp_sql(text_expression: str) -> str:
