@@ -9,5 +9,5 @@
 {%- endmacro %}
 
 {% macro duckdb__is_json_object(expression) %}
-    coalesce(json_valid({{ expression }}) and json_type(try_cast({{ expression }} as json)) = 'OBJECT', false)
+    coalesce(json_type(try_cast({{ expression }} as json)) = 'OBJECT', false)
 {%- endmacro %}

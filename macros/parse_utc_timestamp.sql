@@ -1,7 +1,8 @@
 {#- Text → UTC timestamp, null when unparseable. A plain cast to timestamp drops a UTC offset or a
     zone ('10:00:00+02:00' would read as 10:00 UTC), so text ending in an offset ('+02', '-0500',
     ' +02:00', '+02:30:00'), UTC / GMT or an IANA zone name ('Europe/Berlin') is read as a
-    timestamptz and converted to UTC. A zone abbreviation ('IST', 'CEST') is ambiguous: null
+    timestamptz and converted to UTC. A lower-case 't' or 'z' (RFC 3339 allows both) reads as upper
+    case. A zone abbreviation ('IST', 'CEST') is ambiguous: null
     (quarantined), never a guess. 'YYYY-MM-DD HH:MM:SS' and shorter text skip the checks (fast path).
     scripts/raw_contract.py (utc_timestamp_sql) reads this macro for the gate, the slicer and the
     importer. -#}
@@ -17,11 +18,11 @@
     case
         when length({{ text_expression }}) < 17
             or (length({{ text_expression }}) = 19 and substr({{ text_expression }}, 17, 1) = ':')
-            then try_cast({{ text_expression }} as timestamp)
+            -- the second cast runs only where the first fails (a lower-case 't')
+            then coalesce(try_cast({{ text_expression }} as timestamp), try_cast(upper({{ text_expression }}) as timestamp))
         when regexp_matches({{ text_expression }}, '(\s?[+-][0-9]{2}(:?[0-9]{2}){0,2}|\s(UTC|GMT)|\s[A-Za-z_]+/[A-Za-z0-9_/+-]+)$')
-            then timezone('UTC', try_cast(regexp_replace({{ text_expression }}, '\s([+-][0-9]{2}(:?[0-9]{2}){0,2})$', '\1') as timestamptz))
+            then timezone('UTC', try_cast(regexp_replace(regexp_replace({{ text_expression }}, '^([0-9]{4}-[0-9]{2}-[0-9]{2})t', '\1T'), '\s([+-][0-9]{2}(:?[0-9]{2}){0,2})$', '\1') as timestamptz))
         when regexp_matches({{ text_expression }}, '[A-Za-z]{2,}$') then null
-        -- upper: RFC 3339 allows a lower-case 't' and 'z' ('2026-01-20t10:00:00z')
         else try_cast(upper({{ text_expression }}) as timestamp)
     end
 {%- endmacro %}

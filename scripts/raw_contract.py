@@ -29,9 +29,10 @@ def _utc_timestamp_template() -> str:
     text = (ROOT / "macros" / "parse_utc_timestamp.sql").read_text()
     start = text.index("{% macro duckdb__parse_utc_timestamp(text_expression) %}")
     body = text[text.index("%}", start) + 2 : text.index("{%- endmacro %}", start)]
-    # one line: drop the SQL comments first (the macro's text holds no '--' otherwise)
-    lines = [line.split("--", 1)[0] for line in body.splitlines()]
-    return " ".join(" ".join(lines).split())
+    # one line: drop the comment lines first (a comment would swallow the rest of the line)
+    body = re.sub(r"(?m)^\s*--.*$", "", body)
+    assert "--" not in body, "parse_utc_timestamp: an SQL comment must have a line of its own"
+    return " ".join(body.split())
 
 
 def utc_timestamp_sql(text_expression: str) -> str:

@@ -97,6 +97,8 @@ EVENTS = f"""
     e_offset_compact,TZ,,,,,page_view,2026-01-23 10:00:00.5-0500,
     e_zulu,TZ,,,,,page_view,2026-01-23T10:00:00Z,
     e_lower_zulu,TZ,,,,,page_view,2026-01-23t11:00:00z,
+    e_lower_offset,TZ,,,,,page_view,2026-01-23t14:00:00+02:00,
+    e_lower_plain,TZ,,,,,page_view,2026-01-23t13:00:00,
     e_named_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Europe/Berlin,
     e_unknown_zone,TZ,,,,,page_view,2026-01-23 10:00:00 Mars/Olympus,
     e_short_offset,TZ,,,,,page_view,2026-01-23T10:00+02,
@@ -259,6 +261,8 @@ def test_timestamps_with_a_utc_offset_or_a_zone_are_converted_to_utc(scenario: D
         "e_offset_compact": "2026-01-23 15:00:00.500",
         "e_zulu": "2026-01-23 10:00:00.000",
         "e_lower_zulu": "2026-01-23 11:00:00.000",  # RFC 3339 allows lower-case t and z
+        "e_lower_offset": "2026-01-23 12:00:00.000",
+        "e_lower_plain": "2026-01-23 13:00:00.000",
         "e_named_zone": "2026-01-23 09:00:00.000",  # Berlin in winter: UTC+1
         "e_short_offset": "2026-01-23 08:00:00.000",  # 19 characters, no seconds
         "e_spaced_offset": "2026-01-23 07:30:00.000",

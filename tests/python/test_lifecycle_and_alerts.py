@@ -88,6 +88,7 @@ CONTACTS = """
     NRU,nru@acme.com,Nor,Unsub,Acme,,,own_2,2026-01-01 00:00:00
     SRM,srm@acme.com,Sam,Ready,Acme,1000,,own_3,2026-01-01 00:00:00
     SRS,srs@gmail.com,Sue,Ready,Acme,1000,,own_4,2026-01-01 00:00:00
+    NRX,nrx@acme.com,Nix,Ready,Acme,,,own_5,2026-01-01 00:00:00
 """
 
 
@@ -141,6 +142,11 @@ def _events() -> str:
         "srs_demo,SRS,form_submission,2026-01-05 09:00:00,demo",
         "srs_pv1,SRS,page_view,2026-01-06 09:00:00,",
         "srs_pv2,SRS,page_view,2026-01-07 09:00:00,",
+        # NRX: demo 50 (mql); five visits at the moment sales says not_ready: 50 + 50 - 20 = 80
+        # would cross sql, but the moment is the feedback's; the next visit (90) is a rise
+        "nrx_demo,NRX,form_submission,2026-01-05 09:00:00,demo",
+        *[f"nrx_pv{number},NRX,page_view,2026-01-09 09:00:00," for number in range(1, 6)],
+        "nrx_pv6,NRX,page_view,2026-01-13 09:00:00,",
     ]
     return "\n".join(rows)
 
@@ -155,6 +161,7 @@ SALES_FEEDBACK = """
     ven_f1,VEN,sales_ready,reseller deal,r1,2026-01-20 00:00:00
     srm_f1,SRM,sales_ready,called us,r1,2026-01-10 09:00:00
     srs_f1,SRS,sales_ready,called us,r1,2026-01-08 09:00:00
+    nrx_f1,NRX,not_ready,not this quarter,r1,2026-01-09 09:00:00
 """
 
 DEALS = """
@@ -437,6 +444,25 @@ def test_sales_ready_is_the_cause_when_its_own_points_cross_a_threshold(
     ]
 
 
+def test_not_ready_has_the_last_word_at_its_moment(lifecycle: DbtProject) -> None:
+    # NRX, an MQL, gets not_ready as five visits arrive at the same time (net 80 >= sql): no sql
+    # entry there; the next visit (90, a rise) re-enters sql
+    assert stages(lifecycle, "NRX") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-05 09:00:00"), "score", Decimal("50.00")),
+        ("sql", ts("2026-01-13 09:00:00"), "score", Decimal("90.00")),
+    ]
+    # spikes: 0 -> 50 on the 5th; on the 13th, 90 against the 7-day low of 50 (the 9th's rise
+    # to 80 is within 7 days of the first spike)
+    assert [row[:2] for row in alerts(lifecycle, "NRX")] == [
+        ("mql", ts("2026-01-05 09:00:00")),
+        ("score_spike", ts("2026-01-05 09:00:00")),
+        ("score_spike", ts("2026-01-13 09:00:00")),
+        ("sql", ts("2026-01-13 09:00:00")),
+    ]
+
+
 def test_required_rule_holds_back_sql_until_it_is_matched(lifecycle: DbtProject) -> None:
     # visits alone reach 90 by 2026-01-10 but sql needs the demo rule: sql at the demo (140)
     assert stages(lifecycle, "REQ") == [
@@ -634,8 +660,8 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     all_ids = sorted(
         row[0] for row in lifecycle.query("select alert_id from main.fct_sales_alerts")
     )
-    # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1, NRU 5, SRM 1, SRS 3
-    assert len(all_ids) == 32
+    # BOTH 3, NR 5, UQ 5, REQ 4, CUST 1, NRD 4, VEN 1, NRU 5, SRM 1, SRS 3, NRX 4
+    assert len(all_ids) == 36
     out_dir = tmp_path / "alerts"
     # the whole history, closed alerts included, so every alert is in play
     assert run_export(lifecycle, out_dir, crash_at, "--include-closed") == 70  # killed mid-way

@@ -163,6 +163,7 @@ def test_timestamps_out_of_range_or_unparseable_break_it(tmp_path: Path) -> None
         "row5": "E005,C1,page_view,1200-01-01 10:00:00",
         "row6": "E006,C1,page_view,2026-01-05T01:00:00+02:00",  # fine: 2026-01-04 23:00 UTC
         "row7": "E007,C1,page_view,2026-01-05 10:00:00 Mars/Olympus",  # no such zone
+        "row8": "E008,C1,page_view,2026-01-05t10:00:00z",  # fine: RFC 3339 allows lower case
     }
     result = gate(raw_folder(tmp_path, events(20, **bad)), "--tolerance-percent", "0")
     assert result.returncode == 1

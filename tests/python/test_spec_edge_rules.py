@@ -82,6 +82,7 @@ CONTACTS = """
     JSONC,jsonc@acme.com,Js,On,Acme,Engineer,,o,2026-01-01 00:00:00,
     FRAC,frac@acme.com,Fra,C,Acme,,,o,2026-01-01 00:00:00,150.5
     WHOLE,whole@acme.com,Who,Le,Acme,,,o,2026-01-01 00:00:00,150.0
+    HUGE,huge@acme.com,Hu,Ge,Acme,,,o,2026-01-01 00:00:00,99999999999999999999
 """
 
 EVENT_ROWS = [
@@ -118,10 +119,10 @@ EVENT_ROWS = [
     "bo_pv,BOUND,page_view,2026-01-30 00:00:00,",
     # ATT: a page view at as_of itself counts (age 0)
     "at_pv,ATT,page_view,2026-03-01 00:00:00,",
-    # JSONC: planType as written matches, plantype does not (JSON keys are case-sensitive); both
-    # are trial forms
+    # JSONC: planType as written matches; a rule lower-casing the key would read js_fs2's
+    # plantype (free) instead and miss; both are trial forms
     'js_fs1,JSONC,form_submission,2026-02-20 00:00:00,trial,,,,"{""planType"": ""pro""}"',
-    'js_fs2,JSONC,form_submission,2026-02-21 00:00:00,trial,,,,"{""plantype"": ""pro""}"',
+    'js_fs2,JSONC,form_submission,2026-02-21 00:00:00,trial,,,,"{""plantype"": ""free""}"',
     # JSONC's properties that no filter can read (email_sent: no rule, not activity)
     "js_bad,JSONC,email_sent,2026-02-22 00:00:00,,,,,{plan: enterprise",
     'js_array,JSONC,email_sent,2026-02-22 00:00:00,,,,,"[""pro""]"',
@@ -319,17 +320,21 @@ def test_properties_that_are_not_a_json_object_are_reported(edge: DbtProject) ->
 
 
 def test_a_count_with_a_fraction_is_an_invalid_value(edge: DbtProject) -> None:
-    # employee_count 150.5 is not a count: unknown (no size_band), reported; 150.0 reads as 150
+    # employee_count 150.5 is not a count: unknown (no size_band), reported; 150.0 reads as 150;
+    # a count beyond bigint is reported too (it must not fail the build)
     assert "size_band" not in breakdown(edge, "FRAC")
     assert breakdown(edge, "WHOLE") == {"size_band": Decimal("1.00")}
     assert edge.query(
         "select contact_id, employee_count from main.dim_contacts "
-        "where contact_id in ('FRAC', 'WHOLE') order by 1"
-    ) == [("FRAC", None), ("WHOLE", 150)]
+        "where contact_id in ('FRAC', 'HUGE', 'WHOLE') order by 1"
+    ) == [("FRAC", None), ("HUGE", None), ("WHOLE", 150)]
     assert edge.query(
         "select contact_id, field, raw_value, reject_reason from main.quarantine_contact_fields "
-        "where contact_id in ('FRAC', 'WHOLE')"
-    ) == [("FRAC", "employee_count", "150.5", "invalid_value: employee_count")]
+        "where contact_id in ('FRAC', 'HUGE', 'WHOLE') order by 1"
+    ) == [
+        ("FRAC", "employee_count", "150.5", "invalid_value: employee_count"),
+        ("HUGE", "employee_count", "99999999999999999999", "invalid_value: employee_count"),
+    ]
 
 
 def test_boundaries_between_decay_and_inactivity_steps_are_inclusive(edge: DbtProject) -> None:

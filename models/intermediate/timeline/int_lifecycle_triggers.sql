@@ -8,7 +8,8 @@
 {#- Everything that can move a contact between lifecycle stages (SPEC 5), in the order the state
     machine reads it: created_at, the first conversion event, the moments the lifecycle score
     qualifies for mql or sql, sales feedback, the first deal and the first won deal. Qualifying
-    moments are kept sparse: when a qualification starts to hold, and the first qualifying moment
+    moments are kept sparse (never a feedback's moment, which the feedback decides): when a
+    qualification starts to hold, and the first qualifying moment
     after each feedback at which the score rises (a not_ready SQL re-enters sql there, even if the
     score never dipped; a fall, e.g. an inactivity step or a negative event, is not reaching it).
     Each trigger carries the score at that moment. One row per contact and trigger. -#}
@@ -158,9 +159,7 @@ score_triggers as (
     select
         contact_id,
         changed_at as triggered_at,
-        -- after a feedback of the same moment: a score the feedback's own points lift over a
-        -- threshold is the feedback's doing (sales_ready on a lead at 35 is sql, not mql first)
-        3 as trigger_order,
+        2 as trigger_order,
         'score' as trigger_type,
         cast(null as {{ dbt.type_string() }}) as trigger_id,
         cast(null as {{ dbt.type_string() }}) as detail,
@@ -175,10 +174,15 @@ score_triggers as (
         cast(null as boolean) as blocks_requalification,
         total_score
     from qualification_changes
-    where (is_mql_qualified and not was_mql_qualified)
-        or (is_sql_qualified and not was_sql_qualified)
-        or (feedback_count > 0 and changed_at = first_mql_qualified_since_feedback_at)
-        or (feedback_count > 0 and changed_at = first_sql_qualified_since_feedback_at)
+    -- a feedback's moment is the feedback's: sales_ready whose own points cross mql is an sql
+    -- entry, not an mql one first; not_ready given as events lift the score is not an sql entry
+    where not is_feedback_moment
+        and (
+            (is_mql_qualified and not was_mql_qualified)
+            or (is_sql_qualified and not was_sql_qualified)
+            or (feedback_count > 0 and changed_at = first_mql_qualified_since_feedback_at)
+            or (feedback_count > 0 and changed_at = first_sql_qualified_since_feedback_at)
+        )
 
 ),
 
@@ -280,7 +284,7 @@ other_triggers as (
     select
         contact_id,
         created_at as triggered_at,
-        2 as trigger_order,
+        3 as trigger_order,
         'feedback' as trigger_type,
         feedback_id as trigger_id,
         feedback || coalesce(': ' || reason, '') as detail

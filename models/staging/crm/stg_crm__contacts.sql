@@ -26,8 +26,8 @@ typed as (
         {{ clean_text('country') }} as country,
         {{ clean_text('employee_count') }} as employee_count_raw,
         -- a count is a whole number: '200.0' reads as 200, '200.7' is invalid (a cast to an
-        -- integer would round it)
-        {{ try_cast(clean_text('employee_count'), 'decimal(38, 6)') }} as employee_count_number,
+        -- integer would round it); a double keeps '200.0000001' from rounding to a whole number
+        {{ try_cast(clean_text('employee_count'), 'double') }} as employee_count_number,
         {{ clean_text('annual_revenue') }} as annual_revenue_raw,
         {{ try_cast(clean_text('annual_revenue'), 'decimal(18, 2)') }} as annual_revenue_parsed,
         {{ normalize_text('lead_source') }} as lead_source,
@@ -100,7 +100,7 @@ final as (
         employee_count_raw,
         case
             when employee_count_number >= 0 and employee_count_number = floor(employee_count_number)
-                then cast(employee_count_number as bigint)
+                then {{ try_cast('employee_count_number', 'bigint') }}
         end as employee_count,
         annual_revenue_raw,
         case when annual_revenue_parsed >= 0 then annual_revenue_parsed end as annual_revenue,
