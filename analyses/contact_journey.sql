@@ -79,4 +79,5 @@ select
     detail,
     total_score
 from final
-order by happened_at, kind_order, order_in_kind
+-- a day's end-of-day score after everything of that day, even a row at 23:59:59.5
+order by cast(happened_at as date), kind_order = 2, happened_at, kind_order, order_in_kind
