@@ -472,7 +472,7 @@ def distribution_takeaway(chart: dict) -> str:
 def funnel_takeaway(chart: dict) -> str:
     steps = chart["steps"]
     if not steps:
-        return "No contacts in the funnel yet."
+        return "No judged contacts in the funnel yet."
     drop = next((step for step in steps if step["is_biggest_drop"]), None)
     if drop is None:
         return f"{fmt_int(steps[0]['count'])} contacts, none of them a lead yet."
@@ -627,8 +627,8 @@ CHARTS = (
         "chart-funnel",
         "funnel",
         "Lifecycle funnel",
-        "Contacts that reached each stage by the as-of time; step rate and median days from "
-        "the stage before.",
+        "Judged contacts (conversion window passed) that reached each stage by the as-of "
+        "time; step rate and median days from the stage before.",
         funnel_takeaway,
         False,
     ),

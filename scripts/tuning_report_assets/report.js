@@ -256,7 +256,7 @@
     // ---- 2. funnel -----------------------------------------------------------------------------
     function drawFunnel(canvas, data, width) {
         const steps = data.steps;
-        if (!steps.length) return emptyChart(canvas, width, 'No contacts in the funnel yet.');
+        if (!steps.length) return emptyChart(canvas, width, 'No judged contacts in the funnel yet.');
         const rowHeight = 40;
         const notes = steps.map((step) => {
             if (!step.from_noun) return '';

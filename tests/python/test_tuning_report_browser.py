@@ -50,8 +50,8 @@ CHARTS = {
     ),
     "chart-funnel": (
         "funnel",
-        6,  # contacts 10, leads 7, mqls 8, sqls 1, opportunities 4, customers 4
-        "The biggest drop is MQL → SQL: 12.5% of MQLs became SQLs (median 2 days).",
+        6,  # judged contacts 9, leads 6, mqls 7, sqls 1, opportunities 4, customers 4
+        "The biggest drop is MQL → SQL: 14.3% of MQLs became SQLs (median 2 days).",
     ),
     "chart-score-bands": (
         "score_bands",
@@ -369,7 +369,7 @@ def test_empty_marts_draw_every_chart_with_a_message(
         assert all(chart["drawn"] == "true" for chart in state.values())
         assert all(chart["height"] > 0 for chart in state.values())
         assert "No judged contacts yet" in state["chart-score-distribution"]["text"]
-        assert "No contacts in the funnel yet." in state["chart-funnel"]["text"]
+        assert "No judged contacts in the funnel yet." in state["chart-funnel"]["text"]
         assert state["chart-cohort-trend"]["takeaway"] == "No cohorts yet."
     finally:
         page.context.close()

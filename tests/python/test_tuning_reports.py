@@ -209,7 +209,9 @@ def test_threshold_curve_precision_recall_f1_lift_and_weekly_flow(tuning: DbtPro
     } == expected
     assert [int(t) for t, row in rows.items() if row["is_current_threshold"]] == [40]
     assert [int(t) for t, row in rows.items() if row["is_best_f1"]] == [60]
-    assert not any(row["is_capacity_fit"] for row in rows.values())  # no mql capacity given
+    # no mql capacity given: no threshold fits one, and no flow is within one
+    assert {row["is_capacity_fit"] for row in rows.values()} == {False}
+    assert {row["is_within_capacity"] for row in rows.values()} == {None}
 
     sql_rows = by_key(
         tuning.query_dict("select * from main.rpt_threshold_tuning where stage = 'sql'"),
@@ -301,7 +303,14 @@ def test_funnel_rates_medians_and_cohort_flag(tuning: DbtProject) -> None:
     # M2 became mql on 06-06 without a conversion: 3 mqls, 2 leads
     assert counts(march) == (3, 2, 3, 0, 1, 1, 1.0, 0.0, None, 1.0, 0.3333)
     assert counts(june) == (1, 1, 1, 0, 0, 0, 1.0, 0.0, None, None, 0.0)  # R1
-    assert counts(("overall", None, None)) == (10, 7, 8, 1, 4, 4, 1.0, 0.125, 1.0, 1.0, 0.375)
+    # overall and lead_source rows count the judged contacts only: J1..M3, not the young R1
+    # (leads J1, J2, F1, F3, M1, M3; mqls those and M2; sql F1; customers J1, F1, F2, M3 — all
+    # four also opportunities; mql -> customer J1, F1, M3 of the 7 mqls)
+    assert counts(("overall", None, None)) == (9, 6, 7, 1, 4, 4, 1.0, 0.1429, 1.0, 1.0, 0.4286)
+    # no lead source (J2, J3, F2, F3, M1, M2, M3): leads J2, F3, M1, M3 (J3 only visited, F2 only
+    # bought); mqls those and M2; customers F2 and M3, of whom only M3 was an mql first
+    assert counts(("lead_source", None, "unknown")) == (7, 4, 5, 0, 2, 2, 1.0, 0.0, None, 1.0, 0.2)
+    assert {row["is_mature"] for key, row in rows.items() if key[0] != "cohort"} == {True}
     assert counts(("lead_source", None, "paid_search")) == (
         2,
         2,
@@ -374,6 +383,38 @@ def test_rule_calibration_log_odds_and_suggested_points(tuning: DbtProject) -> N
     )  # fmt: skip
     # demo matched 6 judged leads, the new R1 and the excluded E1: contacts, not judged leads
     assert rows[("default", "demo")]["contacts_matched"] == 8
+
+
+@pytest.fixture
+def no_conversions(tuning: DbtProject):
+    """The reports rebuilt with a 1-day conversion window: every contact but E1 is judged (R1
+    too), none bought within a day of its creation. Rebuilt as before afterwards."""
+    result = tuning.dbt(
+        "run", "--select", "rpt_lead_outcomes+", vars={**VARS, "conversion_window_days": 1}
+    )
+    assert result.returncode == 0, result.output[-3000:]
+    yield tuning
+    tuning.dbt("run", "--select", "rpt_lead_outcomes+", vars=VARS)
+
+
+def test_reports_without_any_conversion_recommend_nothing(no_conversions: DbtProject) -> None:
+    tuning = no_conversions
+    curve = tuning.query_dict("select * from main.rpt_threshold_tuning")
+    # every F1 is 0 (no converted lead to catch; none where no lead reached the threshold): no
+    # threshold is the best one
+    assert {(row["evaluated_leads"], row["converted_leads"]) for row in curve} == {(10, 0)}
+    assert {row["f1"] for row in curve} == {0.0, None}
+    assert not any(row["is_best_f1"] for row in curve)
+    recommendations = tuning.query(
+        "select stage, converted_leads, base_conversion_rate, best_f1_threshold, "
+        "lowest_converted_peak from main.rpt_threshold_recommendations order by stage"
+    )
+    assert recommendations == [("mql", 0, 0.0, None, None), ("sql", 0, 0.0, None, None)]
+    calibration = tuning.query(
+        "select distinct evaluated_leads, converted_unmatched, log_odds_ratio, suggested_points "
+        "from main.rpt_rule_calibration"
+    )
+    assert calibration == [(10, 0, None, None)]
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 {#- The funnel lead -> mql -> sql -> opportunity -> customer of the contacts that are not excluded,
     by monthly cohort (created_at month), by lead source, and overall: how many reached each stage
-    by as_of (first entries), the conversion rate of each step (of the contacts that reached the
+    by as_of (first entries; a cohort row counts all its contacts, young ones too, and is_mature
+    says when its rates are final; the lead_source and overall rows count the judged contacts
+    only, rpt_lead_outcomes.is_evaluated, so young contacts never dilute their rates), the conversion rate of each step (of the contacts that reached the
     earlier stage, the share that reached the later one at the same time or later) and the median
     days between the two. A cohort is mature once its conversion window (var
     'conversion_window_days') has passed for its last day; a mature cohort with at least
@@ -44,6 +46,7 @@ contact_steps as (
         {%- endfor %}
         cohort_month as contact_cohort_month,
         lead_source as contact_lead_source,
+        is_evaluated,
         became_lead_at,
         became_mql_at,
         became_sql_at,
@@ -73,6 +76,7 @@ segmented as (
         contact_steps.*
     from contact_steps
     cross join breakdowns
+    where breakdowns.breakdown = 'cohort' or contact_steps.is_evaluated
 
 ),
 
@@ -108,8 +112,8 @@ rated as (
         {{ ratio('sql_to_opportunity_count', 'sqls') }} as sql_to_opportunity_rate,
         {{ ratio('opportunity_to_customer_count', 'opportunities') }} as opportunity_to_customer_rate,
         {{ ratio('mql_to_customer_count', 'mqls') }} as mql_to_customer_rate,
-        breakdown = 'cohort'
-        and {{ dbt.dateadd('day', var('conversion_window_days', 90) | int,
+        breakdown <> 'cohort'
+        or {{ dbt.dateadd('day', var('conversion_window_days', 90) | int,
             dbt.dateadd('month', 1, 'cohort_month')) }} <= {{ as_of_timestamp() }} as is_mature
     from segments
 

@@ -121,7 +121,7 @@ totals as (
 
     select
         count(*) as evaluated_leads,
-        sum(case when is_converted then 1 else 0 end) as converted_leads
+        coalesce(sum(case when is_converted then 1 else 0 end), 0) as converted_leads
     from outcomes
     where is_evaluated
 

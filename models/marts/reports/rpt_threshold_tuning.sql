@@ -118,7 +118,7 @@ totals as (
 
     select
         count(*) as evaluated_leads,
-        sum(case when is_converted then 1 else 0 end) as converted_leads
+        coalesce(sum(case when is_converted then 1 else 0 end), 0) as converted_leads
     from evaluated
 
 ),
@@ -254,8 +254,9 @@ final as (
         reached_per_week,
         capacity_per_week,
         reached_per_week <= capacity_per_week as is_within_capacity,
-        f1_rank = 1 and f1 is not null as is_best_f1,
-        capacity_rank = 1 and fits_from_here as is_capacity_fit
+        -- no conversion among the judged leads: every f1 is 0 and no threshold is best
+        f1_rank = 1 and coalesce(f1 > 0, false) as is_best_f1,
+        coalesce(capacity_rank = 1 and fits_from_here, false) as is_capacity_fit
     from ranked
 
 )
