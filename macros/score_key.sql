@@ -4,3 +4,8 @@
 {% macro score_key(contact_number, scoring_models) %}
     {{ contact_number }} * {{ scoring_models }}.model_count + {{ scoring_models }}.model_number
 {%- endmacro %}
+
+{#- The contact_number of a score_key: model_number < model_count, so the integer quotient. -#}
+{% macro contact_number_of_score_key(score_key, model_count) %}
+    {{ score_key }} // {{ model_count }}
+{%- endmacro %}

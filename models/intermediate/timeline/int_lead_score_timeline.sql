@@ -35,10 +35,9 @@ changes_by_time as (
         {{ to_cents('engagement_change') }} as engagement_cents,
         {{ to_cents('penalty_change') }} as penalty_cents,
         {{ to_cents('adjustment_change') }} as adjustment_cents,
-        cast(reset_change as double) as reset_change,
-        cast(feedback_change as double) as feedback_change,
-        cast(mql_rule_change as double) as mql_rule_change,
-        cast(sql_rule_change as double) as sql_rule_change,
+        -- the four counts as two packed pairs (macro pack_counts): two window sums fewer
+        {{ pack_counts('reset_change', 'feedback_change') }} as reset_feedback_counts,
+        {{ pack_counts('mql_rule_change', 'sql_rule_change') }} as required_rule_counts,
         -- 1: a lifecycle marker; 2: a change (int_score_changes_merged: after the created moment,
         -- no other row of the moment can cancel it)
         is_marker
@@ -89,10 +88,8 @@ changes_to_run as (
             engagement_cents,
             penalty_cents,
             adjustment_cents,
-            reset_change,
-            feedback_change,
-            mql_rule_change,
-            sql_rule_change,
+            reset_feedback_counts,
+            required_rule_counts,
             row_kind,
             is_created_moment,
             false as is_state_before
@@ -108,10 +105,8 @@ changes_to_run as (
             sum(engagement_cents) as engagement_cents,
             sum(penalty_cents) as penalty_cents,
             sum(adjustment_cents) as adjustment_cents,
-            sum(reset_change) as reset_change,
-            sum(feedback_change) as feedback_change,
-            sum(mql_rule_change) as mql_rule_change,
-            sum(sql_rule_change) as sql_rule_change,
+            sum(reset_feedback_counts) as reset_feedback_counts,
+            sum(required_rule_counts) as required_rule_counts,
             0 as row_kind,
             false as is_created_moment,
             true as is_state_before
@@ -152,11 +147,9 @@ running as (
         sum(fit_cents) over changes_so_far as running_fit,
         sum(engagement_cents) over changes_so_far as running_engagement,
         sum(penalty_cents) over changes_so_far as running_penalty,
-        sum(reset_change) over changes_so_far as running_reset,
         sum(adjustment_cents) over changes_so_far as running_adjustment,
-        sum(feedback_change) over changes_so_far as running_feedback,
-        sum(mql_rule_change) over changes_so_far as running_mql_rule,
-        sum(sql_rule_change) over changes_so_far as running_sql_rule,
+        sum(reset_feedback_counts) over changes_so_far as running_reset_feedback,
+        sum(required_rule_counts) over changes_so_far as running_required_rules,
         -- the moment's own changes: the state before it differs from the state after it exactly
         -- when one of its rows changes something (no row of a moment after the created one cancels
         -- another: int_score_changes_merged), so one flag aggregate says it
@@ -179,7 +172,13 @@ running as (
 -- before a resumed contact
 moments as (
 
-    select * from running
+    select
+        *,
+        {{ packed_count_high('running_reset_feedback') }} as running_reset,
+        {{ packed_count_low('running_reset_feedback') }} as running_feedback,
+        {{ packed_count_high('running_required_rules') }} as running_mql_rule,
+        {{ packed_count_low('running_required_rules') }} as running_sql_rule
+    from running
     where (next_row_changed_at_us is null or next_row_changed_at_us <> changed_at_us)
     {%- if resumes_kept_history() %}
         and not is_state_before

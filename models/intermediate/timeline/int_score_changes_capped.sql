@@ -1,6 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_contacts',
+    contact_key='contact_number',
     replaced_from_column='changed_at',
     on_schema_change='fail',
 ) }}
@@ -9,8 +10,9 @@
     created_at, event and event_count rules as they happen), moved to created_at when they happen
     before the contact exists, summed per group and capped at the group's max_points at every
     change. Changes at one moment are capped one by one in any order: capping a running total
-    telescopes, so they add up to the right total for that moment. One row per model, contact and
-    change time with a net change (a moment whose changes cancel out, or a match a full group
+    telescopes, so they add up to the right total for that moment. Integer keys only (contact_number,
+    score_key; int_score_changes_merged reads it on them): no contact or model names to join and
+    write for ~20M rows. One row per model, contact and change time with a net change (a moment whose changes cancel out, or a match a full group
     caps to 0, changes no score and gets no row). An incremental run resumes a recomputed contact
     at its replaced_from (macro resumes_kept_history): each group's running total before it is one
     sum, not a window over its whole history. -#}
@@ -229,29 +231,16 @@ merged as (
 
 ),
 
--- the contact and model of each score_key
-score_keys as (
-
-    select
-        scoring_models.model_id,
-        contacts.contact_id,
-        {{ score_key('contacts.contact_number', 'scoring_models') }} as score_key
-    from contacts
-    cross join scoring_models
-
-),
-
 final as (
 
     select
-        score_keys.model_id,
-        score_keys.contact_id,
+        {{ contact_number_of_score_key('merged.score_key', 'model_counts.model_count') }} as contact_number,
+        merged.score_key,
         merged.changed_at,
         {{ from_cents('merged.fit_cents') }} as fit_change,
         {{ from_cents('merged.engagement_cents') }} as engagement_change
     from merged
-    inner join score_keys
-        on merged.score_key = score_keys.score_key
+    cross join (select max(model_count) as model_count from scoring_models) as model_counts
     -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
     where merged.fit_cents <> 0 or merged.engagement_cents <> 0
 

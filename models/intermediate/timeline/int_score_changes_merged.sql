@@ -9,7 +9,7 @@
     row per moment after created_at (capped and inactivity changes by construction, required-rule
     changes netted here) and every change row changes something, so the timeline tells a changed
     moment from its rows' flags. score_key is one integer per contact and model for the
-    timeline's window. One row per change. -#}
+    timeline's window (the only key it carries). One row per change. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
@@ -46,17 +46,18 @@ rules as (
 
 ),
 
+-- these two are keyed by integers (contact_number, score_key) already
 capped_changes as (
 
     select * from {{ ref('int_score_changes_capped') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
 
 ),
 
 inactivity_changes as (
 
     select * from {{ ref('int_score_changes_from_inactivity') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
 
 ),
 
@@ -196,7 +197,8 @@ required_rule_changes_netted as (
 
 ),
 
-all_changes as (
+-- the changes keyed by contact and model names
+named_changes as (
 
     -- every contact starts at created_at
     select
@@ -214,40 +216,6 @@ all_changes as (
         1 as is_marker
     from contacts
     cross join scoring_models
-
-    union all
-
-    select
-        model_id,
-        contact_id,
-        changed_at,
-        fit_change,
-        engagement_change,
-        0 as penalty_change,
-        0 as reset_change,
-        0 as adjustment_change,
-        0 as feedback_change,
-        0 as mql_rule_change,
-        0 as sql_rule_change,
-        0 as is_marker
-    from capped_changes
-
-    union all
-
-    select
-        model_id,
-        contact_id,
-        changed_at,
-        0 as fit_change,
-        0 as engagement_change,
-        penalty_change,
-        reset_change,
-        0 as adjustment_change,
-        0 as feedback_change,
-        0 as mql_rule_change,
-        0 as sql_rule_change,
-        0 as is_marker
-    from inactivity_changes
 
     union all
 
@@ -323,12 +291,69 @@ all_changes as (
 
 ),
 
+-- every stream on integer keys: the named ones get theirs, the capped and inactivity changes
+-- have them (an integer join to the contacts is cheaper than a string one over ~30M rows)
+all_changes as (
+
+    select
+        contacts.contact_number,
+        {{ score_key('contacts.contact_number', 'scoring_models') }} as score_key,
+        named_changes.changed_at,
+        named_changes.fit_change,
+        named_changes.engagement_change,
+        named_changes.penalty_change,
+        named_changes.reset_change,
+        named_changes.adjustment_change,
+        named_changes.feedback_change,
+        named_changes.mql_rule_change,
+        named_changes.sql_rule_change,
+        named_changes.is_marker
+    from named_changes
+    inner join contacts
+        on named_changes.contact_id = contacts.contact_id
+    inner join scoring_models
+        on named_changes.model_id = scoring_models.model_id
+
+    union all
+
+    select
+        contact_number,
+        score_key,
+        changed_at,
+        fit_change,
+        engagement_change,
+        0 as penalty_change,
+        0 as reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        0 as is_marker
+    from capped_changes
+
+    union all
+
+    select
+        contact_number,
+        score_key,
+        changed_at,
+        0 as fit_change,
+        0 as engagement_change,
+        penalty_change,
+        reset_change,
+        0 as adjustment_change,
+        0 as feedback_change,
+        0 as mql_rule_change,
+        0 as sql_rule_change,
+        0 as is_marker
+    from inactivity_changes
+
+),
+
 changes_by_time as (
 
     select
-        all_changes.model_id,
-        all_changes.contact_id,
-        {{ score_key('contacts.contact_number', 'scoring_models') }} as score_key,
+        all_changes.score_key,
         case
             when all_changes.changed_at < contacts.created_at then contacts.created_at
             else all_changes.changed_at
@@ -346,9 +371,7 @@ changes_by_time as (
         all_changes.changed_at <= contacts.created_at as is_created_moment
     from all_changes
     inner join contacts
-        on all_changes.contact_id = contacts.contact_id
-    inner join scoring_models
-        on all_changes.model_id = scoring_models.model_id
+        on all_changes.contact_number = contacts.contact_number
 
 )
 
