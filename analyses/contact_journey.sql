@@ -1,6 +1,6 @@
 -- A contact's lifecycle journey: every stage entry with its cause and score, the alerts sales got,
--- and the end-of-day lifecycle score on the days it changed (shown at 23:59:59 of the day, after
--- that day's entries and alerts). Entries of one moment come in the order they were made, then the
+-- and the end-of-day lifecycle score on the days it changed (shown at 23:59:59 of the day, or at
+-- as_of on the as_of day, after that day's entries and alerts). Entries of one moment come in the order they were made, then the
 -- alerts they raised. Compile with
 --   dbt compile --select contact_journey --vars '{contact_id: C00000042}'
 -- and run the SQL in target/compiled/ against the DuckDB file.
@@ -60,7 +60,11 @@ final as (
     union all
 
     select
-        {{ dbt.dateadd('second', 86399, 'cast(valid_from as ' ~ dbt.type_timestamp() ~ ')') }} as happened_at,
+        -- the as_of day ends at as_of: its score is the score at as_of
+        least(
+            {{ dbt.dateadd('second', 86399, 'cast(valid_from as ' ~ dbt.type_timestamp() ~ ')') }},
+            {{ as_of_timestamp() }}
+        ) as happened_at,
         'score' as kind,
         'end of day' as what,
         'fit ' || cast(fit_score as {{ dbt.type_string() }}) || ', engagement '

@@ -264,6 +264,12 @@ def test_contact_journey_analysis_orders_entries_alerts_and_end_of_day_scores(
         "fit 30.00, engagement 50.00",
     ]
     assert [row[4] for row in journey] == [Decimal("30.00")] * 2 + [Decimal("80.00")] * 7
+    # on the as_of day the day ends at as_of: its score row is stamped there, not at 23:59:59
+    at_noon = lifecycle.analysis(
+        "contact_journey", vars={"contact_id": "BOTH", "as_of": "2026-01-10 12:00:00"}
+    )
+    assert at_noon[-1][:3] == (ts("2026-01-10 12:00:00"), "score", "end of day")
+    assert at_noon[1][:3] == (ts("2026-01-01 23:59:59"), "score", "end of day")
 
 
 def test_threshold_backtest_analysis_replays_another_threshold(lifecycle: DbtProject) -> None:
