@@ -1,7 +1,7 @@
 -- A contact's lifecycle journey: every stage entry with its cause and score, the alerts sales got,
 -- and the end-of-day lifecycle score on the days it changed (shown at 23:59:59 of the day, or at
--- as_of on the as_of day, after that day's entries and alerts). Entries of one moment come in the order they were made, then the
--- alerts they raised. Compile with
+-- as_of on the as_of day, after that day's entries and alerts). Entries of one moment come in
+-- the order they were made, then the alerts they raised. Compile with
 --   dbt compile --select contact_journey --vars '{contact_id: C00000042}'
 -- and run the SQL in target/compiled/ against the DuckDB file.
 
