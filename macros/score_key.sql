@@ -5,7 +5,8 @@
     {{ contact_number }} * {{ scoring_models }}.model_count + {{ scoring_models }}.model_number
 {%- endmacro %}
 
-{#- The contact_number of a score_key: model_number < model_count, so the integer quotient. -#}
+{#- The contact_number of a score_key: model_number < model_count, so the integer quotient
+    (floor of an exact division: score keys are far below 2^53). -#}
 {% macro contact_number_of_score_key(score_key, model_count) %}
-    {{ score_key }} // {{ model_count }}
+    cast(floor({{ score_key }} / cast({{ model_count }} as double)) as bigint)
 {%- endmacro %}

@@ -150,13 +150,20 @@ def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> set[str
 
 def comparable_rows(database: str, table: str, columns: list[str]) -> str:
     """The table as a subquery both projects can be compared by: contact_number (numbered anew
-    by each full build) as the contact_id it numbers, score_key (made of it) left out."""
+    by each full build) as the contact_id it numbers, score_key (made of it) as the
+    model_number it holds (score_key = contact_number * model_count + model_number)."""
     if "contact_number" not in columns:
         return f"{database}.main.{table}"
+    model_number = (
+        f", rows.score_key % (select count(*) from {database}.main_config.scoring_models) "
+        "as numbered_model_number"
+        if "score_key" in columns
+        else ""
+    )
     return (
-        f"(select rows.*, numbers.contact_id as numbered_contact_id from {database}.main.{table} "
-        f"as rows left join {database}.main.int_contact_numbers as numbers "
-        "on rows.contact_number = numbers.contact_number)"
+        f"(select rows.*, numbers.contact_id as numbered_contact_id{model_number} "
+        f"from {database}.main.{table} as rows left join {database}.main.int_contact_numbers "
+        "as numbers on rows.contact_number = numbers.contact_number)"
     )
 
 
@@ -198,6 +205,8 @@ def mart_differences(left: DbtProject, right: DbtProject) -> list[str]:
             ]
             if any(name == "contact_number" for name, _ in columns["left_db"]):
                 compared.append(("numbered_contact_id", "VARCHAR"))
+                if any(name == "score_key" for name, _ in columns["left_db"]):
+                    compared.append(("numbered_model_number", "BIGINT"))
             names = [name for name, _ in compared]
             select_list = ", ".join(
                 f'round("{name}", 9)' if data_type in ("DOUBLE", "FLOAT") else f'"{name}"'

@@ -231,6 +231,12 @@ merged as (
 
 ),
 
+model_counts as (
+
+    select max(model_count) as model_count from scoring_models
+
+),
+
 final as (
 
     select
@@ -240,7 +246,7 @@ final as (
         {{ from_cents('merged.fit_cents') }} as fit_change,
         {{ from_cents('merged.engagement_cents') }} as engagement_change
     from merged
-    cross join (select max(model_count) as model_count from scoring_models) as model_counts
+    cross join model_counts
     -- a moment whose changes net to 0 (e.g. a capped group already full) changes no score
     where merged.fit_cents <> 0 or merged.engagement_cents <> 0
 
