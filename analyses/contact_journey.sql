@@ -1,6 +1,7 @@
 -- A contact's lifecycle journey: every stage entry with its cause and score, the alerts sales got,
 -- and the end-of-day lifecycle score on the days it changed (shown at 23:59:59 of the day, or at
--- as_of on the as_of day, after that day's entries and alerts). Entries of one moment come in
+-- as_of on the as_of day: var as_of, else that of the latest build in fct_scoring_runs; after
+-- that day's entries and alerts). Entries of one moment come in
 -- the order they were made, then the alerts they raised. Compile with
 --   dbt compile --select contact_journey --vars '{contact_id: C00000042}'
 -- and run the SQL in target/compiled/ against the DuckDB file.
@@ -18,6 +19,26 @@ alerts as (
 
     select * from {{ ref('fct_sales_alerts') }}
     where contact_id = '{{ var("contact_id", "") }}'
+
+),
+
+-- the as_of of the scores shown: var as_of when given, else that of the latest completed build
+-- (the run log), else now
+scored_as_of as (
+
+    select
+        {%- set as_of_var = var('as_of', none) %}
+        {%- if as_of_var is none or as_of_var | string | trim | lower in ['', 'none', 'null'] %}
+            coalesce(
+                (
+                    select max(runs.as_of) from {{ ref('fct_scoring_runs') }} as runs
+                    where runs.started_at = (select max(started_at) from {{ ref('fct_scoring_runs') }})
+                ),
+                {{ as_of_timestamp() }}
+            ) as as_of
+        {%- else %}
+            {{ as_of_timestamp() }} as as_of
+        {%- endif %}
 
 ),
 
@@ -62,17 +83,18 @@ final as (
     select
         -- the as_of day ends at as_of: its score is the score at as_of
         least(
-            {{ dbt.dateadd('second', 86399, 'cast(valid_from as ' ~ dbt.type_timestamp() ~ ')') }},
-            {{ as_of_timestamp() }}
+            {{ dbt.dateadd('second', 86399, 'cast(history.valid_from as ' ~ dbt.type_timestamp() ~ ')') }},
+            scored_as_of.as_of
         ) as happened_at,
         'score' as kind,
         'end of day' as what,
-        'fit ' || cast(fit_score as {{ dbt.type_string() }}) || ', engagement '
-        || cast(engagement_score as {{ dbt.type_string() }}) as detail,
-        total_score,
+        'fit ' || cast(history.fit_score as {{ dbt.type_string() }}) || ', engagement '
+        || cast(history.engagement_score as {{ dbt.type_string() }}) as detail,
+        history.total_score,
         2 as kind_order,
         0 as order_in_kind
     from history
+    cross join scored_as_of
 
 )
 

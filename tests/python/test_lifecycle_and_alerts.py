@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
 
@@ -270,6 +271,21 @@ def test_contact_journey_analysis_orders_entries_alerts_and_end_of_day_scores(
     )
     assert at_noon[-1][:3] == (ts("2026-01-10 12:00:00"), "score", "end of day")
     assert at_noon[1][:3] == (ts("2026-01-01 23:59:59"), "score", "end of day")
+    # without the var, the as_of of the latest build in the run log: a later run logged at
+    # 2026-01-10 12:00 (removed again) stamps that day's row there
+    with duckdb.connect(str(lifecycle.db_path)) as connection:
+        connection.execute(
+            "insert into main.fct_scoring_runs (invocation_id, as_of, started_at) "
+            "values ('journey-test', timestamp '2026-01-10 12:00:00', timestamp '2100-01-01')"
+        )
+    try:
+        from_log = lifecycle.analysis("contact_journey", vars={"contact_id": "BOTH"})
+    finally:
+        with duckdb.connect(str(lifecycle.db_path)) as connection:
+            connection.execute(
+                "delete from main.fct_scoring_runs where invocation_id = 'journey-test'"
+            )
+    assert from_log[-1][:3] == (ts("2026-01-10 12:00:00"), "score", "end of day")
 
 
 def test_threshold_backtest_analysis_replays_another_threshold(lifecycle: DbtProject) -> None:
