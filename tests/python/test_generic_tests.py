@@ -3,6 +3,8 @@ macros of the score timeline decode what they pack (a real dbt run)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dbt_harness import DbtProject
 
 KEY_MODELS = """
@@ -21,6 +23,17 @@ models:
 """
 
 
+def check_models_folder(project: DbtProject) -> Path:
+    """A folder for this module's check models; the raw inputs the on-run-start hooks register."""
+    project.write_raw("contacts", "contact_id,email,created_at\nc1,c1@acme.com,2025-01-01 00:00:00")
+    project.write_raw(
+        "events", "event_id,contact_id,event_type,occurred_at\ne1,c1,page_view,2025-06-01"
+    )
+    models = project.root / "models" / "zz_checks"
+    models.mkdir()
+    return models
+
+
 def test_unique_combination_of_columns_fails_on_a_repeated_key(project: DbtProject) -> None:
     # ('c1', day 1) twice: one failing key; ('c1', day 2) and ('c2', day 1) share a part only
     rows = (
@@ -30,13 +43,7 @@ def test_unique_combination_of_columns_fails_on_a_repeated_key(project: DbtProje
         "select null, null union all "
         "select null, date '2026-01-01'"
     )
-    # the on-run-start hooks need the raw inputs they register
-    project.write_raw("contacts", "contact_id,email,created_at\nc1,c1@acme.com,2025-01-01 00:00:00")
-    project.write_raw(
-        "events", "event_id,contact_id,event_type,occurred_at\ne1,c1,page_view,2025-06-01"
-    )
-    models = project.root / "models" / "zz_checks"
-    models.mkdir()
+    models = check_models_folder(project)
     (models / "keys_with_a_duplicate.sql").write_text(
         f"{rows} union all select 'c1', date '2026-01-01'\n"
     )
@@ -57,12 +64,7 @@ def test_unique_combination_of_columns_fails_on_a_repeated_key(project: DbtProje
 def test_packed_counts_decode_every_sum_of_pairs(project: DbtProject) -> None:
     # macros/packed_counts.sql, rendered by dbt and run on DuckDB: summed pairs decode to the sums
     # of their parts, including a negative low part, a negative high part and parts at 2^25 - 1
-    project.write_raw("contacts", "contact_id,email,created_at\nc1,c1@acme.com,2025-01-01 00:00:00")
-    project.write_raw(
-        "events", "event_id,contact_id,event_type,occurred_at\ne1,c1,page_view,2025-06-01"
-    )
-    models = project.root / "models" / "zz_checks"
-    models.mkdir()
+    models = check_models_folder(project)
     (models / "packed_counts_decoded.sql").write_text(
         """
         with pairs as (
