@@ -1,6 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_contacts',
+    contact_key='contact_number',
     replaced_from_column='stops_counting_at',
     on_schema_change='fail',
 ) }}
@@ -9,7 +10,9 @@
     until it leaves window_days (leaves_window_at) or max_occurrences newer matches push it out,
     whichever comes first (stops_counting_at; null = still counting at as_of).
     Written once and read by the scores at as_of (int_rule_points_from_events: the matches still
-    counting then) and by the score timeline (int_score_changes_from_event_rules).
+    counting then) and by the score timeline (int_score_changes_from_event_rules). Keyed by
+    contact_number: the window sorts integers and numbers only, the rule's names are joined to its
+    result, and ~10M rows are written without contact names.
     One row per model, rule and matching event. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
@@ -24,11 +27,27 @@ matches as (
 
 ),
 
+rules as (
+
+    select
+        rule_number,
+        model_id,
+        rule_id,
+        group_id
+    from {{ ref('stg_config__scoring_rules') }}
+
+),
+
 -- the max_occurrences-th newer match of the same rule and contact (null without a limit)
 pushed_out as (
 
     select
-        *,
+        rule_number,
+        contact_number,
+        occurred_at,
+        points,
+        decay_percent,
+        decay_period_days,
         {{ dbt.dateadd('day', 'window_days', 'occurred_at') }} as leaves_window_at,
         case
             when max_occurrences is not null
@@ -45,21 +64,24 @@ pushed_out as (
 final as (
 
     select
-        model_id,
-        rule_id,
-        group_id,
-        contact_id,
-        occurred_at,
-        points,
-        decay_percent,
-        decay_period_days,
-        leaves_window_at,
+        rules.model_id,
+        rules.rule_id,
+        rules.group_id,
+        pushed_out.contact_number,
+        pushed_out.occurred_at,
+        pushed_out.points,
+        pushed_out.decay_percent,
+        pushed_out.decay_period_days,
+        pushed_out.leaves_window_at,
         case
-            when pushed_out_at is null then leaves_window_at
-            when leaves_window_at is null or pushed_out_at < leaves_window_at then pushed_out_at
-            else leaves_window_at
+            when pushed_out.pushed_out_at is null then pushed_out.leaves_window_at
+            when pushed_out.leaves_window_at is null or pushed_out.pushed_out_at < pushed_out.leaves_window_at
+                then pushed_out.pushed_out_at
+            else pushed_out.leaves_window_at
         end as stops_counting_at
     from pushed_out
+    inner join rules
+        on pushed_out.rule_number = rules.rule_number
 
 )
 

@@ -20,7 +20,7 @@ with
 spans as (
 
     select * from {{ ref('int_event_rule_spans') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
         -- inside window_days at as_of (age_days < window_days)
         and (
             leaves_window_at is null
@@ -33,7 +33,7 @@ weighted as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         rule_id,
         occurred_at,
         points,
@@ -51,11 +51,12 @@ weighted as (
 
 ),
 
-final as (
+-- per contact_number (the spans' key); the contact's name is joined to the aggregate
+rule_points as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         rule_id,
         cast(count(*) as integer) as matched_events,
         cast(count(case when is_counted then 1 end) as integer) as counted_events,
@@ -65,6 +66,23 @@ final as (
         max(occurred_at) as last_event_at
     from weighted
     group by 1, 2, 3
+
+),
+
+final as (
+
+    select
+        rule_points.model_id,
+        contacts.contact_id,
+        rule_points.rule_id,
+        rule_points.matched_events,
+        rule_points.counted_events,
+        rule_points.points,
+        rule_points.is_decayed,
+        rule_points.last_event_at
+    from rule_points
+    inner join {{ ref('int_contacts_accepted') }} as contacts
+        on rule_points.contact_number = contacts.contact_number
 
 )
 

@@ -217,9 +217,10 @@ started_to_exist as (
 
 ),
 
-scheduled_changes as (
+-- the stored spans are keyed by contact_number
+scheduled_span_changes as (
 
-    select stored_spans.contact_id
+    select stored_spans.contact_number
     from {{ model_relation('int_event_rule_spans') }} as stored_spans
     cross join period
     -- a match pushed out by max_occurrences stops counting earlier, but a required rule
@@ -233,10 +234,10 @@ scheduled_changes as (
     -- happens k * decay_period_days whole days after occurred_at, so the steps reached by a time t
     -- are floor(age in days at t / period): one falls in the period when the first step after
     -- starts_after is reached by ends_at
-    select decaying_spans.contact_id
+    select decaying_spans.contact_number
     from (
         select
-            stored_spans.contact_id,
+            stored_spans.contact_number,
             least(ceil(100.0 / stored_spans.decay_percent), 999) as last_step,
             floor({{ age_in_days('stored_spans.occurred_at', 'period.ends_at') }} * 1.0
                 / stored_spans.decay_period_days) as steps_reached_at_end,
@@ -252,6 +253,15 @@ scheduled_changes as (
     ) as decaying_spans
     where decaying_spans.first_step_after_start <= decaying_spans.steps_reached_at_end
         and decaying_spans.first_step_after_start <= decaying_spans.last_step
+
+),
+
+scheduled_changes as (
+
+    select contact_numbers.contact_id
+    from scheduled_span_changes
+    inner join {{ ref('int_contact_numbers') }} as contact_numbers
+        on scheduled_span_changes.contact_number = contact_numbers.contact_number
 
     union
 

@@ -23,6 +23,7 @@ contacts as (
 
     select
         contact_id,
+        contact_number,
         created_at,
         is_excluded
     from {{ ref('int_contacts_accepted') }}
@@ -69,20 +70,17 @@ feedback_actions as (
 
 ),
 
--- excluded contacts never qualify by score
+-- excluded contacts never qualify by score. Integers, a score and flags only: the windows below
+-- carry every column of 10M+ moments (names and thresholds are joined to the few triggers)
 qualification as (
 
     select
-        timeline.contact_id,
+        contacts.contact_number,
         -- one integer per contact of the lifecycle model: the windows below sort on it
         timeline.score_key,
         timeline.changed_at,
         timeline.total_score,
         timeline.feedback_count,
-        thresholds.mql_min_score,
-        thresholds.mql_required_rule_id,
-        thresholds.sql_min_score,
-        thresholds.sql_required_rule_id,
         coalesce(
             not contacts.is_excluded
             and timeline.total_score >= thresholds.mql_min_score
@@ -107,14 +105,14 @@ qualification as (
 -- do (read from the table: a second reader of qualification would materialise it whole)
 qualifying_contacts as (
 
-    select timeline.contact_id
+    select timeline.score_key
     from {{ ref('int_lead_score_timeline') }} as timeline
     inner join thresholds
         on timeline.model_id = thresholds.model_id
     where {{ is_contact_to_score('timeline.contact_id') }}
         and timeline.has_change
         and (timeline.total_score >= thresholds.mql_min_score or timeline.total_score >= thresholds.sql_min_score)
-    group by timeline.contact_id
+    group by timeline.score_key
 
 ),
 
@@ -133,8 +131,23 @@ qualification_of_qualifying_contacts as (
         coalesce(lag(qualification.is_sql_qualified) over previous_moment, false) as was_sql_qualified
     from qualification
     inner join qualifying_contacts
-        on qualification.contact_id = qualifying_contacts.contact_id
+        on qualification.score_key = qualifying_contacts.score_key
     window previous_moment as (partition by qualification.score_key order by qualification.changed_at)
+
+),
+
+-- the moments that can be triggers: a threshold crossed, or after a feedback a qualifying moment at
+-- which the score rises (the first of these per feedback period is one, found below among these
+-- few rows rather than all moments)
+trigger_candidates as (
+
+    select * from qualification_of_qualifying_contacts
+    where not is_feedback_moment
+        and (
+            (is_mql_qualified and not was_mql_qualified)
+            or (is_sql_qualified and not was_sql_qualified)
+            or (feedback_count > 0 and is_score_rise and (is_mql_qualified or is_sql_qualified))
+        )
 
 ),
 
@@ -150,38 +163,47 @@ qualification_changes as (
         min(case when is_sql_qualified and is_score_rise and not is_feedback_moment then changed_at end) over (
             partition by score_key, feedback_count
         ) as first_sql_qualified_since_feedback_at
-    from qualification_of_qualifying_contacts
+    from trigger_candidates
 
 ),
 
 score_triggers as (
 
     select
-        contact_id,
-        changed_at as triggered_at,
+        contacts.contact_id,
+        qualification_changes.changed_at as triggered_at,
         2 as trigger_order,
         'score' as trigger_type,
         cast(null as {{ dbt.type_string() }}) as trigger_id,
         cast(null as {{ dbt.type_string() }}) as detail,
-        is_mql_qualified,
-        is_sql_qualified,
-        mql_min_score,
-        mql_required_rule_id,
-        sql_min_score,
-        sql_required_rule_id,
+        qualification_changes.is_mql_qualified,
+        qualification_changes.is_sql_qualified,
+        thresholds.mql_min_score,
+        thresholds.mql_required_rule_id,
+        thresholds.sql_min_score,
+        thresholds.sql_required_rule_id,
         cast(null as integer) as to_stage_rank,
         cast(null as {{ dbt.type_string() }}) as to_stage,
         cast(null as boolean) as blocks_requalification,
-        total_score
+        qualification_changes.total_score
     from qualification_changes
-    -- a feedback's moment is the feedback's: sales_ready whose own points cross mql is an sql
-    -- entry, not an mql one first; not_ready given as events lift the score is not an sql entry
-    where not is_feedback_moment
-        and (
-            (is_mql_qualified and not was_mql_qualified)
-            or (is_sql_qualified and not was_sql_qualified)
-            or (feedback_count > 0 and changed_at = first_mql_qualified_since_feedback_at)
-            or (feedback_count > 0 and changed_at = first_sql_qualified_since_feedback_at)
+    inner join contacts
+        on qualification_changes.contact_number = contacts.contact_number
+    cross join scoring_models
+    left join thresholds
+        on scoring_models.model_id = thresholds.model_id
+    -- a feedback's moment is the feedback's (trigger_candidates): sales_ready whose own points
+    -- cross mql is an sql entry, not an mql one first; not_ready given as events lift the score is
+    -- not an sql entry
+    where (qualification_changes.is_mql_qualified and not qualification_changes.was_mql_qualified)
+        or (qualification_changes.is_sql_qualified and not qualification_changes.was_sql_qualified)
+        or (
+            qualification_changes.feedback_count > 0
+            and qualification_changes.changed_at = qualification_changes.first_mql_qualified_since_feedback_at
+        )
+        or (
+            qualification_changes.feedback_count > 0
+            and qualification_changes.changed_at = qualification_changes.first_sql_qualified_since_feedback_at
         )
 
 ),

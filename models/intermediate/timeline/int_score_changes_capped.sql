@@ -90,11 +90,12 @@ event_count_rule_changes as (
 
 ),
 
+-- keyed by contact_number (int_score_changes_from_event_rules is)
 rule_changes as (
 
     select
         property_matches.model_id,
-        property_matches.contact_id,
+        contacts.contact_number,
         rules.group_id,
         contacts.created_at as changed_at,
         rules.points as points_change
@@ -109,7 +110,7 @@ rule_changes as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         group_id,
         changed_at,
         points_change
@@ -118,12 +119,14 @@ rule_changes as (
     union all
 
     select
-        model_id,
-        contact_id,
-        group_id,
-        changed_at,
-        points_change
+        event_count_rule_changes.model_id,
+        contacts.contact_number,
+        event_count_rule_changes.group_id,
+        event_count_rule_changes.changed_at,
+        event_count_rule_changes.points_change
     from event_count_rule_changes
+    inner join contacts
+        on event_count_rule_changes.contact_id = contacts.contact_id
 
 ),
 
@@ -147,7 +150,7 @@ group_changes as (
         {{ to_cents('rule_changes.points_change') }} as points_cents
     from rule_changes
     inner join contacts
-        on rule_changes.contact_id = contacts.contact_id
+        on rule_changes.contact_number = contacts.contact_number
     inner join scoring_groups
         on rule_changes.model_id = scoring_groups.model_id
         and rule_changes.group_id = scoring_groups.group_id

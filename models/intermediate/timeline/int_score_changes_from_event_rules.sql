@@ -16,7 +16,7 @@ with
 counted_spans as (
 
     select * from {{ ref('int_event_rule_spans') }}
-    where {{ is_contact_to_score() }}
+    where {{ is_contact_to_score('contact_number', 'contact_number') }}
 
 ),
 
@@ -31,7 +31,7 @@ starts as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         group_id,
         occurred_at as changed_at,
         round(points, 2) as points_change
@@ -60,7 +60,7 @@ decays as (
 
     select
         spans.model_id,
-        spans.contact_id,
+        spans.contact_number,
         spans.group_id,
         {{ dbt.dateadd('day', 'decay_steps.decay_step * spans.decay_period_days', 'spans.occurred_at') }}
             as changed_at,
@@ -78,7 +78,7 @@ decays_while_counted as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         group_id,
         changed_at,
         points_change
@@ -95,7 +95,7 @@ stops as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         group_id,
         stops_counting_at as changed_at,
         -round(points * case
@@ -115,7 +115,7 @@ final as (
 
     select
         model_id,
-        contact_id,
+        contact_number,
         group_id,
         changed_at,
         cast(points_change as decimal(18, 2)) as points_change

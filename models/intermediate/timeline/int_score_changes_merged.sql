@@ -120,30 +120,33 @@ required_rule_changes as (
     select
         required_rules.model_id,
         required_rules.stage,
-        matches.contact_id,
+        contacts.contact_id,
         matches.occurred_at as changed_at,
         1 as match_change
     from {{ ref('int_event_rule_spans') }} as matches
     inner join required_rules
         on matches.model_id = required_rules.model_id
         and matches.rule_id = required_rules.rule_id
-    where {{ is_contact_to_score('matches.contact_id') }}
-        and required_rules.kind = 'event'
+    -- the spans are keyed by contact_number
+    inner join contacts
+        on matches.contact_number = contacts.contact_number
+    where required_rules.kind = 'event'
 
     union all
 
     select
         required_rules.model_id,
         required_rules.stage,
-        matches.contact_id,
+        contacts.contact_id,
         matches.leaves_window_at as changed_at,
         -1 as match_change
     from {{ ref('int_event_rule_spans') }} as matches
     inner join required_rules
         on matches.model_id = required_rules.model_id
         and matches.rule_id = required_rules.rule_id
-    where {{ is_contact_to_score('matches.contact_id') }}
-        and required_rules.kind = 'event'
+    inner join contacts
+        on matches.contact_number = contacts.contact_number
+    where required_rules.kind = 'event'
         and matches.leaves_window_at <= {{ as_of_timestamp() }}
 
     union all

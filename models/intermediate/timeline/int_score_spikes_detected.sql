@@ -48,7 +48,7 @@ lifecycle_timeline as (
 -- the table: a second reader of lifecycle_timeline would materialise it whole)
 spanning_contacts as (
 
-    select timeline.contact_id
+    select timeline.score_key
     from {{ ref('int_lead_score_timeline') }} as timeline
     inner join {{ ref('stg_config__scoring_models') }} as scoring_models
         on timeline.model_id = scoring_models.model_id
@@ -58,15 +58,16 @@ spanning_contacts as (
     cross join spike_rule
     where {{ is_contact_to_score('timeline.contact_id') }}
         and timeline.has_score_change
-    group by timeline.contact_id
+    group by timeline.score_key
     having max(timeline.total_score) - min(timeline.total_score) >= min(spike_rule.min_increase)
 
 ),
 
+-- integers, scores and the rule only: the windows below carry every column (names are joined to
+-- the few spikes)
 timeline as (
 
     select
-        lifecycle_timeline.contact_id,
         lifecycle_timeline.score_key,
         lifecycle_timeline.changed_at,
         lifecycle_timeline.total_score,
@@ -81,7 +82,7 @@ timeline as (
         spike_rule.within_days * 86400000000 as within_us
     from lifecycle_timeline
     inner join spanning_contacts
-        on lifecycle_timeline.contact_id = spanning_contacts.contact_id
+        on lifecycle_timeline.score_key = spanning_contacts.score_key
     cross join spike_rule
 
 ),
@@ -90,7 +91,7 @@ timeline as (
 rises as (
 
     select
-        contact_id,
+        score_key,
         changed_at,
         total_score,
         previous_total_score,
@@ -107,13 +108,13 @@ rises as (
 candidates as (
 
     select
-        contact_id,
+        score_key,
         changed_at,
         total_score,
         lowest_total_score,
         changed_at_us,
         within_us,
-        row_number() over (partition by contact_id order by changed_at) as candidate_number
+        row_number() over (partition by score_key order by changed_at) as candidate_number
     from rises
     where total_score - lowest_total_score >= min_increase
         and total_score > previous_total_score
@@ -126,7 +127,7 @@ with_next as (
     select
         *,
         min(candidate_number) over (
-            partition by contact_id order by changed_at_us range between within_us following and unbounded following
+            partition by score_key order by changed_at_us range between within_us following and unbounded following
         ) as next_candidate_number
     from candidates
 
@@ -142,19 +143,28 @@ spikes as (
     select with_next.*
     from spikes
     inner join with_next
-        on spikes.contact_id = with_next.contact_id
+        on spikes.score_key = with_next.score_key
         and spikes.next_candidate_number = with_next.candidate_number
+
+),
+
+model_counts as (
+
+    select max(model_count) as model_count from {{ ref('stg_config__scoring_models') }}
 
 ),
 
 final as (
 
     select
-        contact_id,
-        changed_at as triggered_at,
-        total_score,
-        lowest_total_score
+        contacts.contact_id,
+        spikes.changed_at as triggered_at,
+        spikes.total_score,
+        spikes.lowest_total_score
     from spikes
+    cross join model_counts
+    inner join contacts
+        on {{ contact_number_of_score_key('spikes.score_key', 'model_counts.model_count') }} = contacts.contact_number
 
 )
 

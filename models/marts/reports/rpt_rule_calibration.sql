@@ -49,6 +49,28 @@ event_rule_spans as (
 
 ),
 
+-- the spans are keyed by contact_number
+contact_numbers as (
+
+    select
+        contact_id,
+        contact_number
+    from {{ ref('int_contacts_accepted') }}
+
+),
+
+first_event_rule_matches as (
+
+    select
+        model_id,
+        rule_id,
+        contact_number,
+        min(occurred_at) as first_matched_at
+    from event_rule_spans
+    group by 1, 2, 3
+
+),
+
 count_rule_changes as (
 
     select * from {{ ref('int_score_changes_from_event_count_rules') }}
@@ -70,12 +92,13 @@ first_matches as (
     union all
 
     select
-        model_id,
-        rule_id,
-        contact_id,
-        min(occurred_at) as first_matched_at
-    from event_rule_spans
-    group by 1, 2, 3
+        first_event_rule_matches.model_id,
+        first_event_rule_matches.rule_id,
+        contact_numbers.contact_id,
+        first_event_rule_matches.first_matched_at
+    from first_event_rule_matches
+    inner join contact_numbers
+        on first_event_rule_matches.contact_number = contact_numbers.contact_number
 
     union all
 
