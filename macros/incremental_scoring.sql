@@ -22,3 +22,25 @@
     {%- endfor -%}
     {{ return(true) }}
 {% endmacro %}
+
+{#- True in an incremental run that recomputes every contact (int_scoring_run.recompute_all_reason:
+    a code or configuration change, a previous run that did not complete, raw history that changed,
+    an earlier as_of). Such a run computes like a full build and its incremental models replace
+    their whole tables: comparing every stored event with its reload, then deleting and inserting
+    every row, made it cost more than two full builds. Read from this invocation's int_scoring_run,
+    so only models built after it may ask. -#}
+{% macro recomputes_all() %}
+    {%- if not incremental_scoring() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- do assert_contacts_to_score_current() -%}
+    {%- set result = run_query('select is_recompute_all from ' ~ model_relation('int_scoring_run')) -%}
+    {{ return(result.columns[0].values()[0]) }}
+{% endmacro %}
+
+{#- True when this run recomputes only the contacts whose results can differ (int_contacts_to_score):
+    an incremental run that does not recompute everything. Models built after int_scoring_run
+    branch on this; int_scoring_run and the models before it on incremental_scoring(). -#}
+{% macro recomputes_changes_only() %}
+    {{ return(incremental_scoring() and not recomputes_all()) }}
+{% endmacro %}

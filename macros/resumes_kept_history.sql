@@ -2,5 +2,5 @@
     replaces them, resuming from its stored rows, instead of its whole history: in an incremental
     run, unless var verify_kept_history asks to compare the kept rows with a full recomputation. -#}
 {% macro resumes_kept_history() %}
-    {{ return(incremental_scoring() and not is_kept_history_verified()) }}
+    {{ return(recomputes_changes_only() and not is_kept_history_verified()) }}
 {% endmacro %}

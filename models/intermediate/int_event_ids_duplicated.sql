@@ -7,7 +7,7 @@ with
 
 events as (
 
-    {%- if incremental_scoring() %}
+    {%- if recomputes_changes_only() %}
         -- an incremental run loads only the reloaded ids, every copy of them
         select event_id from {{ ref('int_raw_events_reloaded') }}
     {%- else %}

@@ -13,7 +13,7 @@ with
 
 raw_events as (
 
-    {%- if incremental_scoring() %}
+    {%- if recomputes_changes_only() %}
         -- an incremental run loads every copy of the event ids it reloads
         select * from {{ ref('int_raw_events_reloaded') }}
     {%- else %}

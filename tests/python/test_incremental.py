@@ -696,6 +696,26 @@ def test_incremental_run_recomputes_everything_when_it_cannot_trust_the_previous
         "the code or configuration changed since the previous run"
     )
 
+    # an upgrade that changes an incremental model's columns needs no --full-refresh: the code
+    # change makes the run recompute everything, which builds the per-contact tables anew (an
+    # incremental write would stop on on_schema_change='fail')
+    spans = project.root / "models" / "intermediate" / "int_event_rule_spans.sql"
+    text = spans.read_text()
+    changed = text.replace("select * from final", "select *, 1 as added_by_upgrade from final")
+    assert changed != text
+    spans.write_text(changed)
+    run(project, TOO_LATE_DAY + dt.timedelta(days=1))
+    upgraded = last_run(project)
+    assert upgraded["recompute_all_reason"] == (
+        "the code or configuration changed since the previous run"
+    )
+    assert upgraded["contacts_recomputed"] == upgraded["contacts_total"]
+    with duckdb.connect(str(project.db_path), read_only=True) as connection:
+        added = connection.execute(
+            "select count(*), count(added_by_upgrade) from main.int_event_rule_spans"
+        ).fetchone()
+    assert added[0] > 0 and added[0] == added[1]
+
     # going back in time is a recomputation too
     run(project, LATE_DAY)
     back = last_run(project)

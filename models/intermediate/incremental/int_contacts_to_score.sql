@@ -35,7 +35,7 @@ fingerprints as (
 
 ),
 
-{% if incremental_scoring() -%}
+{% if recomputes_changes_only() -%}
 
 this_run as (
 
@@ -329,7 +329,7 @@ changed_contacts as (
 
 to_score as (
 
-    {% if incremental_scoring() -%}
+    {% if recomputes_changes_only() -%}
         select
             contact_id,
             replaced_from

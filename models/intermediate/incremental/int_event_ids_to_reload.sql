@@ -20,7 +20,7 @@ changed_identities as (
 
 final as (
 
-    {% if incremental_scoring() -%}
+    {% if recomputes_changes_only() -%}
         select distinct events.event_id
         from {{ ref('stg_events__events') }} as events
         where events.event_id is not null

@@ -13,7 +13,7 @@ with
 
 final as (
 
-    {% if incremental_scoring() -%}
+    {% if recomputes_changes_only() -%}
         select stored_events.*
         from {{ model_relation('int_events_validated') }} as stored_events
         where {{ is_stored_event_reloaded('stored_events') }}

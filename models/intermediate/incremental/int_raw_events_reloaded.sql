@@ -23,7 +23,7 @@ final as (
 
     select * from raw_events
     where
-        {%- if incremental_scoring() %}
+        {%- if recomputes_changes_only() %}
             event_id in (select event_id from {{ ref('int_event_ids_to_reload') }})
             or (event_id is null and {{ is_in_event_reload() }})
         {%- else %}
