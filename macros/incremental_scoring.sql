@@ -23,14 +23,17 @@
     {{ return(true) }}
 {% endmacro %}
 
-{#- True in an incremental run that recomputes every contact (int_scoring_run.recompute_all_reason:
-    a code or configuration change, a previous run that did not complete, raw history that changed,
-    an earlier as_of). Such a run computes like a full build and its incremental models replace
-    their whole tables: comparing every stored event with its reload, then deleting and inserting
-    every row, made it cost more than two full builds. Read from this invocation's int_scoring_run,
-    so only models built after it may ask. -#}
+{#- True when this dbt run or build recomputes every contact (int_scoring_run.is_recompute_all: a
+    full run, a code or configuration change, a previous run that did not complete, raw history
+    that changed, an earlier as_of). Such a run computes like a full build and its per-contact
+    models and event store build new tables (macro should_full_refresh): comparing every stored
+    event with its reload, then deleting and inserting every row, made it cost more than two full
+    builds. Read from this invocation's int_scoring_run, so only models built after it may ask,
+    and not from incremental_scoring(): its relation checks can miss a table another thread is
+    swapping in. Other commands (compile, docs, show, a linter) read false: the mode is then
+    incremental_scoring()'s. -#}
 {% macro recomputes_all() %}
-    {%- if not incremental_scoring() -%}
+    {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
         {{ return(false) }}
     {%- endif -%}
     {%- do assert_contacts_to_score_current() -%}

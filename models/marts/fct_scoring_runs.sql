@@ -15,6 +15,8 @@
 -- depends_on: {{ ref('int_rule_points_from_properties') }}
 -- depends_on: {{ ref('int_score_changes_from_event_count_rules') }}
 -- depends_on: {{ ref('int_contact_fingerprints_seen') }}
+-- and the incremental quarantine of the event store (a run that did not update it must not count)
+-- depends_on: {{ ref('quarantine_events') }}
 
 with
 

@@ -111,30 +111,8 @@ period as (
 
     select
         previous_as_of as starts_after,
-        as_of as ends_at,
-        is_recompute_all
+        as_of as ends_at
     from this_run
-
-),
-
-all_contacts as (
-
-    select fingerprints.contact_id
-    from fingerprints
-    union
-    select previous_fingerprints.contact_id
-    from previous_fingerprints
-
-),
-
-recompute_all as (
-
-    select
-        all_contacts.contact_id,
-        cast(null as {{ dbt.type_timestamp() }}) as changed_from
-    from all_contacts
-    inner join period
-        on period.is_recompute_all
 
 ),
 
@@ -290,8 +268,6 @@ scheduled_changes as (
 
 changes as (
 
-    select * from recompute_all
-    union all
     select * from inputs_changed
     union all
     select * from events_changed

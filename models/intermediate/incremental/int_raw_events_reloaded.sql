@@ -4,9 +4,9 @@
     of int_event_ids_to_reload and the id-less rows of the lookback window (or undated). Stored
     once because DuckDB cleans every column of all raw rows before it filters them by id (a join):
     the event store reads these rows twice and the duplicate check once, which would clean the
-    whole raw file three times. Empty in a full build, which reads the staging view directly; an
-    incremental run that reloads everything (int_scoring_run.is_recompute_all) keeps every raw row
-    here until the next run. One row per raw event row reloaded. -#}
+    whole raw file three times. Empty in a full build and in an incremental run that recomputes
+    everything (macro recomputes_all), which read the staging view directly. One row per raw
+    event row reloaded. -#}
 
 -- depends_on: {{ ref('int_scoring_run') }}
 -- depends_on: {{ ref('int_event_ids_to_reload') }}
