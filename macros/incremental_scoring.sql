@@ -36,9 +36,7 @@
     {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- do assert_contacts_to_score_current() -%}
-    {%- set result = run_query('select is_recompute_all from ' ~ model_relation('int_scoring_run')) -%}
-    {{ return(result.columns[0].values()[0]) }}
+    {{ return(assert_contacts_to_score_current()) }}
 {% endmacro %}
 
 {#- True when this run recomputes only the contacts whose results can differ (int_contacts_to_score):
