@@ -78,14 +78,19 @@ def settle_pending(state_dir: Path, out_dir: Path) -> str | None:
     batch = out_dir / pending["file"]
     temporary = batch.with_name(batch.name + ".tmp")
     if temporary.exists():
+        # forget the batch before dropping its file: a crash in between leaves a temp batch
+        # without a pending record, which the run drops and sends again; the other order would
+        # leave a pending record without its file, which reads as committed and loses the batch
+        pending_path.unlink()
+        fsync_dir(state_dir)
+        crash_point("rolling_back")
         temporary.unlink()
-        outcome = f"rolled back unfinished batch {batch.name}"
-    else:
-        append_to_ledger(state_dir, pending["alert_ids"])
-        outcome = f"settled committed batch {batch.name}"
+        fsync_dir(out_dir)
+        return f"rolled back unfinished batch {batch.name}"
+    append_to_ledger(state_dir, pending["alert_ids"])
     pending_path.unlink()
     fsync_dir(state_dir)
-    return outcome
+    return f"settled committed batch {batch.name}"
 
 
 def to_json(value: object) -> object:

@@ -48,8 +48,10 @@ EXIT_GATE_ERROR, GATE_CONTRACT_BROKEN = 15, 1
 class Run:
     """The log of one pipeline run: every step's command, output, exit code and duration."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path, held_fds: tuple[int, ...] = ()) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
+        # passed to every step: the run's lock stays held while a step outlives a killed pipeline
+        self.held_fds = held_fds
         self.started = datetime.now(UTC)
         self.log_dir = log_dir
         self.path = log_dir / f"pipeline-{self.started:%Y%m%dT%H%M%S%fZ}.log"
@@ -67,7 +69,9 @@ class Run:
     def step(self, name: str, command: list[str], env: dict[str, str]) -> int:
         self.say(f"== {name}: {' '.join(command)}")
         began = time.monotonic()
-        completed = subprocess.run(command, env=env, capture_output=True, text=True)
+        completed = subprocess.run(
+            command, env=env, capture_output=True, text=True, pass_fds=self.held_fds
+        )
         self.log.write(completed.stdout + completed.stderr)
         self.log.flush()
         seconds = round(time.monotonic() - began, 1)
@@ -205,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             runs.write(json.dumps(summary) + "\n")
         return EXIT_LOCKED
 
-    return run_steps(args, Run(args.log_dir))
+    return run_steps(args, Run(args.log_dir, held_fds=(lock.fileno(),)))
 
 
 def passed_on(args: argparse.Namespace, prefix: str, names: tuple[str, ...]) -> list[str]:

@@ -52,6 +52,11 @@ def build_info(connection: duckdb.DuckDBPyConnection) -> tuple[str | None, str |
     return (str(row[0]) if row[0] is not None else None, row[1])
 
 
+def sql_string(value: object) -> str:
+    """A SQL string literal (a path may hold a quote)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def publish(database: Path, served: Path, storage_version: str) -> dict[str, int]:
     """Copy the public tables into a new file and swap it in; returns rows per table."""
     served.parent.mkdir(parents=True, exist_ok=True)
@@ -62,14 +67,17 @@ def publish(database: Path, served: Path, storage_version: str) -> dict[str, int
         leftover.unlink(missing_ok=True)
     connection = duckdb.connect()
     try:
-        connection.execute(f"attach '{database}' as build (read_only)")
+        connection.execute(f"attach {sql_string(database)} as build (read_only)")
         tables = public_tables(connection)
         if "fct_lead_scores" not in tables:
             raise SystemExit(
                 f"{database} has no fct_lead_scores table: run `dbt build` before publishing"
             )
         as_of, config_version = build_info(connection)
-        connection.execute(f"attach '{temporary}' as served (storage_version '{storage_version}')")
+        connection.execute(
+            f"attach {sql_string(temporary)} as served "
+            f"(storage_version {sql_string(storage_version)})"
+        )
         counts: dict[str, int] = {}
         for table in tables:
             connection.execute(
@@ -109,6 +117,11 @@ def publish(database: Path, served: Path, storage_version: str) -> dict[str, int
     finally:
         connection.close()
     crash_point("before_swap")
+    # a WAL beside the served file belongs to the file being replaced (a client opened it
+    # read-write, wrote, and was killed or is still open): DuckDB would replay it against the new
+    # file and refuse to open it ("WAL does not match database file"). The served copy is
+    # read-only by contract, so whatever that client wrote is dropped with the old file.
+    served.with_name(served.name + ".wal").unlink(missing_ok=True)
     replace_atomically(temporary, served)
     return counts
 

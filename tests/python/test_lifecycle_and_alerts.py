@@ -696,6 +696,22 @@ def test_alert_export_never_sends_twice_or_loses_alerts(
     assert {"alert_id", "contact_id", "alert_type", "owner_id", "due_at", "is_open"} <= set(first)
 
 
+def test_alert_export_killed_while_rolling_back_a_killed_batch(
+    lifecycle: DbtProject, tmp_path: Path
+) -> None:
+    all_ids = sorted(
+        row[0] for row in lifecycle.query("select alert_id from main.fct_sales_alerts")
+    )
+    out_dir = tmp_path / "alerts"
+    assert run_export(lifecycle, out_dir, "before_commit", "--include-closed") == 70
+    # the next run is killed too, in the middle of rolling that batch back
+    assert run_export(lifecycle, out_dir, "rolling_back") == 70
+    assert run_export(lifecycle, out_dir) == 0
+    assert sorted(exported_ids(out_dir)) == all_ids  # the batch is sent, once
+    assert len(list(out_dir.glob("alerts-*.jsonl"))) == 1
+    assert not list(out_dir.glob("*.tmp"))
+
+
 @pytest.mark.parametrize("crash_at", [None, "before_pending", "before_commit"])
 def test_first_alert_export_sends_open_alerts_and_remembers_what_it_skips(
     lifecycle: DbtProject, tmp_path: Path, crash_at: str | None

@@ -7,6 +7,7 @@ hand-computed data set of test_tuning_reports.py (as_of 2026-07-01: its newest e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -137,6 +138,47 @@ def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:
     assert "another pipeline run holds" in result.stderr
     runs = (project.root / "logs" / "runs.jsonl").read_text().splitlines()
     assert json.loads(runs[-1])["exit_code"] == 75 and json.loads(runs[-1])["steps"] == []
+
+
+def test_the_lock_stays_held_while_a_step_outlives_a_killed_pipeline(tmp_path: Path) -> None:
+    """Killing the pipeline alone (SIGKILL, the OOM killer) leaves its running step alive; the
+    step holds the run's lock until it ends, so the next run exits 75 instead of overlapping."""
+    lock_path = tmp_path / ".lead_scoring.duckdb.pipeline.lock"
+    started = tmp_path / "step_started"
+    slow_step = f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(300)"
+    # the pipeline's own locking and step runner, with a slow step in place of the build
+    stand_in = f"""
+import fcntl, os, sys
+from pathlib import Path
+sys.path.insert(0, {str(REPO_ROOT / "scripts")!r})
+from pipeline import Run
+lock = open({str(lock_path)!r}, "w")
+fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+run = Run(Path({str(tmp_path / "logs")!r}), held_fds=(lock.fileno(),))
+run.step("slow", [sys.executable, "-c", {slow_step!r}], dict(os.environ))
+"""
+    process = subprocess.Popen([sys.executable, "-c", stand_in], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        os.kill(process.pid, signal.SIGKILL)  # the pipeline only: its step lives on
+        process.wait(timeout=30)
+        with open(lock_path, "w") as lock, pytest.raises(BlockingIOError):
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the orphaned step
+    deadline = time.monotonic() + 30
+    with open(lock_path, "w") as lock:  # free once the step is gone
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
 
 
 def test_a_broken_raw_file_stops_the_run_at_the_gate(done) -> None:

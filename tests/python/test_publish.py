@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
 from test_tuning_reports import make_tuning_project
@@ -103,6 +104,28 @@ def test_a_publication_killed_before_its_swap_leaves_the_served_data_as_it_was(
     assert (tmp_path / ".lead_scoring.duckdb.publishing").exists()  # what the kill left behind
     assert publish(built, served).returncode == 0
     assert not (tmp_path / ".lead_scoring.duckdb.publishing").exists()
+
+
+def test_a_client_that_wrote_to_the_served_file_does_not_break_the_next_publication(
+    built: DbtProject, tmp_path: Path
+) -> None:
+    served = tmp_path / "it's served" / "lead_scoring.duckdb"  # a quote in the path, too
+    assert publish(built, served).returncode == 0
+    # a client opens the served file read-write (DuckDB's default), writes, and is killed
+    writer = (
+        "import duckdb, os, signal, sys\n"
+        "connection = duckdb.connect(sys.argv[1])\n"
+        "connection.execute('create view my_scratch as select 1 as x')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", writer, str(served)], timeout=60)
+    assert killed.returncode == -9
+    assert served.with_name("lead_scoring.duckdb.wal").exists()  # its WAL stays beside the file
+    assert publish(built, served).returncode == 0
+    with duckdb.connect(str(served), read_only=True) as connection:  # the new file opens
+        assert connection.execute("select count(*) from fct_lead_scores").fetchone()[0] > 0
+        views = connection.execute("select view_name from duckdb_views() where not internal")
+        assert views.fetchall() == []  # the client's writes went with the old file
 
 
 def test_duckdb_1_5_reads_the_served_file_but_not_the_build_file(
