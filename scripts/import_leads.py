@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from raw_contract import csv_shape_problem, raw_contract, utc_timestamp_sql
+from raw_contract import csv_shape_problem, raw_contract, sql_text, utc_timestamp_sql
 
 # the contacts columns of the input contract (macros/raw_table_columns.sql), contact_id aside
 KNOWN_CONTACT_COLUMNS = [
@@ -101,10 +101,6 @@ class ImportSummary:
 def normalise_name(name: str) -> str:
     """Lower-case; every run of characters outside [a-z0-9] becomes `_`; trimmed of `_`."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def sql_identifier(name: str) -> str:

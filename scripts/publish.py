@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 from atomic_files import replace_atomically
+from raw_contract import sql_text
 
 PUBLIC_PREFIXES = ("dim_", "fct_", "rpt_", "quarantine_")
 
@@ -52,11 +53,6 @@ def build_info(connection: duckdb.DuckDBPyConnection) -> tuple[str | None, str |
     return (str(row[0]) if row[0] is not None else None, row[1])
 
 
-def sql_string(value: object) -> str:
-    """A SQL string literal (a path may hold a quote)."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def publish(database: Path, served: Path, storage_version: str) -> dict[str, int]:
     """Copy the public tables into a new file and swap it in; returns rows per table."""
     served.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +63,7 @@ def publish(database: Path, served: Path, storage_version: str) -> dict[str, int
         leftover.unlink(missing_ok=True)
     connection = duckdb.connect()
     try:
-        connection.execute(f"attach {sql_string(database)} as build (read_only)")
+        connection.execute(f"attach {sql_text(str(database))} as build (read_only)")
         tables = public_tables(connection)
         if "fct_lead_scores" not in tables:
             raise SystemExit(
@@ -75,8 +71,8 @@ def publish(database: Path, served: Path, storage_version: str) -> dict[str, int
             )
         as_of, config_version = build_info(connection)
         connection.execute(
-            f"attach {sql_string(temporary)} as served "
-            f"(storage_version {sql_string(storage_version)})"
+            f"attach {sql_text(str(temporary))} as served "
+            f"(storage_version {sql_text(storage_version)})"
         )
         counts: dict[str, int] = {}
         for table in tables:

@@ -35,6 +35,11 @@ def _utc_timestamp_template() -> str:
     return " ".join(body.split())
 
 
+def sql_text(value: str) -> str:
+    """A SQL string literal of value (a path or a name may hold a quote)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def utc_timestamp_sql(text_expression: str) -> str:
     """DuckDB SQL reading text as a UTC timestamp (null when unparseable), as staging does."""
     return _utc_timestamp_template().replace("{{ text_expression }}", f"({text_expression})")
