@@ -17,7 +17,8 @@ contract (columns, required ones) is read from macros/raw_table_columns.sql, the
 project uses.
 
 Exit codes: 0 every file passes, 1 a file breaks the contract, 2 usage error (a missing folder,
-bad settings), 3 the gate itself failed (an unexpected error; no file judged).
+bad settings), 3 the gate itself failed (an unexpected error, its libraries failing to load; no
+file judged).
 Usage: .venv/bin/python scripts/gate_raw_inputs.py [--raw-data-path data/raw]
        [--config-dir seeds] [--docs-dir target/raw_input_gate]
 """
@@ -37,17 +38,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
-import great_expectations as gx
-import great_expectations.execution_engine.pandas_execution_engine as gx_pandas_engine
-import great_expectations.expectations as gxe
-from great_expectations.core.run_identifier import RunIdentifier
-from great_expectations.data_context.types.base import ProgressBarsConfig
-from great_expectations.data_context.types.resource_identifiers import (
-    ExpectationSuiteIdentifier,
-    ValidationResultIdentifier,
-)
-from raw_contract import csv_shape_problem, raw_contract, utc_timestamp_sql
+# a broken install must exit 3 (the gate's own error), not 1 as an uncaught exception would: 1
+# means "a file breaks the contract" to the pipeline
+try:
+    import duckdb
+    import great_expectations as gx
+    import great_expectations.execution_engine.pandas_execution_engine as gx_pandas_engine
+    import great_expectations.expectations as gxe
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+    from raw_contract import csv_shape_problem, raw_contract, utc_timestamp_sql
+except Exception:
+    traceback.print_exc()
+    print("raw-input gate: failed to load its libraries (above); no file judged", file=sys.stderr)
+    sys.exit(3)  # EXIT_ERROR, defined below
 
 ROOT = Path(__file__).resolve().parents[1]
 # ids that must be unique (contact_properties may hold a property's history: no unique id)

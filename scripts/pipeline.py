@@ -13,12 +13,13 @@ Steps, each only after the previous one succeeded:
 A failed or killed run leaves the served database at the last good publication; the next run
 recomputes every contact from the raw files and ends exactly where an uninterrupted run would.
 
-Exit codes: 0 done (maybe with freshness warnings), 10 a raw file breaks the input contract,
-15 the gate could not judge the files (a missing config folder, bad settings, an error of its
-own), 20 build or tests failed, 25 inputs stale
-(--fail-on-stale), 30 publish failed, 40 alert export failed, 75 another run holds the lock.
-Every run writes its whole output to <log-dir>/pipeline-<UTC time>.log and one JSON summary line
-(steps, warnings, scoring run) to <log-dir>/runs.jsonl.
+Exit codes: 0 done (maybe with freshness warnings), 1 the pipeline's own code failed (a traceback
+in the log, e.g. the build's tables unreadable), 10 a raw file breaks the input contract, 15 the
+gate could not judge the files (a missing config folder, bad settings, an error of its own), 20
+build or tests failed, 25 inputs stale (--fail-on-stale), 30 publish failed, 40 alert export
+failed, 75 another run holds the lock. Every run writes its whole output to
+<log-dir>/pipeline-<UTC time>.log (each step's output as it comes, so a killed run's log keeps
+it) and one JSON summary line (steps, warnings, scoring run) to <log-dir>/runs.jsonl.
 
 Usage: .venv/bin/python scripts/pipeline.py [--raw-data-path data/raw] [--as-of "..."]
        [--database lead_scoring.duckdb] [--served served/lead_scoring.duckdb]
@@ -33,6 +34,7 @@ import os
 import subprocess
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +45,8 @@ SCRIPTS = ROOT / "scripts"
 EXIT_GATE, EXIT_BUILD, EXIT_STALE, EXIT_PUBLISH, EXIT_EXPORT, EXIT_LOCKED = 10, 20, 25, 30, 40, 75
 # the gate exits 1 when a file breaks the contract; any other failure is the gate's own
 EXIT_GATE_ERROR, GATE_CONTRACT_BROKEN = 15, 1
+# an error of the pipeline's own code (a traceback in the log), as Python's own exit code
+EXIT_PIPELINE_ERROR = 1
 
 
 class Run:
@@ -69,17 +73,20 @@ class Run:
     def step(self, name: str, command: list[str], env: dict[str, str]) -> int:
         self.say(f"== {name}: {' '.join(command)}")
         began = time.monotonic()
+        output_from = self.path.stat().st_size
+        # the step writes straight into the log, so the log follows it while it runs and keeps
+        # its output if the pipeline is killed (a pipe would also kill the step with SIGPIPE)
         completed = subprocess.run(
-            command, env=env, capture_output=True, text=True, pass_fds=self.held_fds
+            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, pass_fds=self.held_fds
         )
-        self.log.write(completed.stdout + completed.stderr)
-        self.log.flush()
         seconds = round(time.monotonic() - began, 1)
         self.steps.append({"step": name, "exit_code": completed.returncode, "seconds": seconds})
+        if completed.returncode != 0:  # the step's last lines, for the scheduler's mail
+            with open(self.path, "rb") as log:
+                log.seek(output_from)
+                output = log.read().decode("utf-8", errors="replace")
+            print("\n".join(output.strip().splitlines()[-25:]), file=sys.stderr)
         self.say(f"== {name}: exit {completed.returncode} in {seconds} s")
-        if completed.returncode != 0:
-            tail = (completed.stdout + completed.stderr).strip().splitlines()[-25:]
-            print("\n".join(tail), file=sys.stderr)
         return completed.returncode
 
     def finish(self, exit_code: int) -> int:
@@ -209,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             runs.write(json.dumps(summary) + "\n")
         return EXIT_LOCKED
 
-    return run_steps(args, Run(args.log_dir, held_fds=(lock.fileno(),)))
+    run = Run(args.log_dir, held_fds=(lock.fileno(),))
+    try:
+        return run_steps(args, run)
+    except Exception:  # e.g. the build's tables unreadable by the freshness step
+        run.say(f"ERROR the pipeline itself failed:\n{traceback.format_exc()}")
+        return run.finish(EXIT_PIPELINE_ERROR)
 
 
 def passed_on(args: argparse.Namespace, prefix: str, names: tuple[str, ...]) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
-from pipeline import passed_on, stale_inputs
+from pipeline import main, passed_on, stale_inputs
 from test_tuning_reports import _events_csv, make_tuning_project
 
 PIPELINE = str(REPO_ROOT / "scripts" / "pipeline.py")
@@ -226,6 +226,54 @@ def test_gate_columns_match_case_insensitively_and_its_own_errors_exit_15(done) 
     assert served.read_bytes() == before
 
 
+def test_a_broken_gate_install_is_the_gates_error_not_a_broken_file(done, tmp_path: Path) -> None:
+    """A gate that cannot even import its libraries exits 3, so the run exits 15: an uncaught
+    exception would exit 1, which the pipeline reads as "a raw file breaks the contract" (10)."""
+    project, _ = done
+    broken = tmp_path / "site" / "great_expectations"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('a half-upgraded install')\n")
+    served = project.root / "served" / "lead_scoring.duckdb"
+    before = served.read_bytes()
+    result = subprocess.run(
+        command(project),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONPATH": str(broken.parent)},
+    )
+    assert result.returncode == 15, result.stdout + result.stderr
+    assert "a half-upgraded install" in result.stderr  # the step's tail, read from the log
+    assert "failed to load its libraries" in result.stderr
+    runs = (project.root / "logs" / "runs.jsonl").read_text().splitlines()
+    assert [step["step"] for step in json.loads(runs[-1])["steps"]] == ["gate"]  # dbt never ran
+    assert served.read_bytes() == before
+
+
+def test_an_error_of_the_pipeline_itself_still_ends_the_run_with_a_summary(
+    done, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception in the pipeline's own code after a step (here the freshness read failing
+    after a good build) is logged with its traceback and still writes the run's summary line;
+    nothing is published."""
+    project, _ = done
+    served = project.root / "served" / "lead_scoring.duckdb"
+    before = served.read_bytes()
+
+    def unreadable(database: Path, stale_after_hours: float) -> list[str]:
+        raise duckdb.CatalogException("Table with name int_events_validated does not exist!")
+
+    monkeypatch.setattr("pipeline.stale_inputs", unreadable)
+    assert main(command(project, "--skip-gate")[2:]) == 1
+    summary = json.loads((project.root / "logs" / "runs.jsonl").read_text().splitlines()[-1])
+    assert summary["exit_code"] == 1
+    assert [step["step"] for step in summary["steps"]] == ["build"]
+    assert (
+        "CatalogException: Table with name int_events_validated" in Path(summary["log"]).read_text()
+    )
+    assert served.read_bytes() == before
+
+
 def test_gate_and_export_options_are_passed_on(done) -> None:
     project, _ = done
     # most events are before 2026-06-15: the gate's own default (2000-01-01) passes them
@@ -298,8 +346,15 @@ def test_killed_at_any_step_the_served_data_stays_and_the_next_run_matches(
             time.sleep(1.0 if kill_when == "== build" else 0.3)
             break
         assert time.monotonic() < deadline
+    killed_log = sorted((project.root / "logs").glob("pipeline-*.log"))[-1]
+    if kill_when == "== build":  # dbt's output reaches the log while dbt runs, not at its end
+        while "Running with dbt=" not in (text := killed_log.read_text()):
+            assert time.monotonic() < deadline, text
+            time.sleep(0.2)
+        assert "== build: exit" not in text
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
+    assert "events               ok" in killed_log.read_text()  # the gate's output, kept
     assert served.read_bytes() == before or kill_when == "== publish"
     with duckdb.connect(str(served), read_only=True) as connection:  # whole, old or new
         assert connection.execute("select count(*) from main.fct_lead_scores").fetchone()[0] > 0
