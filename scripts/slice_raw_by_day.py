@@ -34,7 +34,7 @@ from pathlib import Path
 
 import duckdb
 from atomic_files import replace_atomically
-from raw_contract import utc_timestamp_sql
+from raw_contract import sql_text, utc_timestamp_sql
 
 # table -> its timestamp column; None: the table follows its contact (contact_id)
 SLICED_TABLES = {
@@ -62,11 +62,10 @@ def raw_file(src: Path, table: str) -> Path | None:
 
 
 def _reader(path: Path) -> str:
-    quoted = str(path).replace("'", "''")
     if path.suffix == ".parquet":
-        return f"read_parquet('{quoted}')"
+        return f"read_parquet({sql_text(str(path))})"
     # all text, like macros/register_raw_files.sql: the slice keeps every value as it was
-    return f"read_csv('{quoted}', header = true, all_varchar = true)"
+    return f"read_csv({sql_text(str(path))}, header = true, all_varchar = true)"
 
 
 def _timestamp(column: str) -> str:
