@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fcntl
 import logging
 import math
 import os
@@ -496,6 +497,14 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # nothing leaves the machine
     settings = {**settings, "event_types": event_type_catalog(config_dir)}
     docs_dir.mkdir(parents=True, exist_ok=True)
+    # one gate at a time per docs folder: two pipelines sharing a --log-dir would otherwise
+    # remove each other's spill folder and prune each other's results
+    lock = open(docs_dir / ".gate.lock", "w")  # noqa: SIM115 - closed (unlocked) at the end
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"raw-input gate: waiting for another gate using {docs_dir}", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     context = gx.get_context(mode="file", project_root_dir=str(docs_dir))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # a readable log
     # no md5 fingerprint of every batch's dataframe (a batch marker nothing reads; 3/4 of the
@@ -503,7 +512,7 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
     gx_pandas_engine.HASH_THRESHOLD = 0
     run_id = RunIdentifier(run_name=RUN_NAME, run_time=datetime.now(UTC))
     reports, results = [], {}
-    # spill folders a killed run left behind (the pipeline's lock keeps runs apart)
+    # spill folders a killed run left behind (the lock above keeps live runs apart)
     for stale in docs_dir.glob("gate_spill_*"):
         shutil.rmtree(stale, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="gate_spill_", dir=docs_dir) as temp_dir:
@@ -520,6 +529,7 @@ def run_gate(raw_path: Path, config_dir: Path, docs_dir: Path, settings: dict) -
             if result is not None:
                 results[table] = result
     store_results(context, docs_dir, results, run_id, settings["keep_runs"])
+    lock.close()
     return reports
 
 

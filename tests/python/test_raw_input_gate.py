@@ -8,9 +8,11 @@ end up in dbt's quarantine.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -235,3 +237,30 @@ def test_a_line_with_extra_fields_is_named_not_guessed_around(tmp_path: Path) ->
     result = gate(raw_folder(tmp_path, ragged))
     assert result.returncode == 1
     assert "events.csv line 6 has 6 field(s), the header line 4 (separator ','" in result.stdout
+
+
+def test_two_gates_sharing_a_docs_folder_take_turns(tmp_path: Path) -> None:
+    """Two pipelines with one --log-dir run their gates on one docs folder. A gate removes the
+    spill folders a killed gate left there, so it must wait for a live gate to end, not delete
+    that gate's spill folder under it."""
+    raw = raw_folder(tmp_path, events(5))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    live_spill = docs / "gate_spill_of_the_other_gate"  # the running gate's own spill folder
+    live_spill.mkdir()
+    with open(docs / ".gate.lock", "w") as other_gate:
+        fcntl.flock(other_gate, fcntl.LOCK_EX)  # as the running gate holds it
+        second = subprocess.Popen(
+            [sys.executable, GATE, "--raw-data-path", str(raw), "--docs-dir", str(docs),
+             "--config-dir", str(REPO_ROOT / "seeds")],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        try:
+            assert second.stdout.readline().startswith("raw-input gate: waiting for another gate")
+            time.sleep(1)
+            assert second.poll() is None and live_spill.is_dir()
+        finally:
+            fcntl.flock(other_gate, fcntl.LOCK_UN)
+    output = second.communicate(timeout=600)[0]
+    assert second.returncode == 0, output
+    assert not live_spill.exists()  # left behind by a gate that has ended: removed
