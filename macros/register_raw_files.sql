@@ -1,9 +1,9 @@
 {#- on-run-start: expose the raw files in var('raw_data_path') as views in var('raw_schema'), so
     the sources read the same relations whether the data is Parquet, CSV or already in the
     warehouse (set raw_data_path to null then). A file may be <table>.parquet, <table>.csv or a
-    folder <table>/ of such files. Extra columns are ignored, absent optional columns read as null,
-    an absent optional table reads as empty; a missing required file or column stops the run with
-    a message naming it. -#}
+    folder <table>/ of such files, not both (nor a folder named <table>.parquet). Extra columns
+    are ignored, absent optional columns read as null, an absent optional table reads as empty; a
+    missing required file or column stops the run with a message naming it. -#}
 {% macro register_raw_files() %}
     {{ return(adapter.dispatch('register_raw_files', 'lead_scoring')()) }}
 {% endmacro %}
@@ -27,17 +27,30 @@
         {%- set raw_path = project_node.root_path ~ '/' ~ raw_path -%}
     {%- endif -%}
     {%- set schema = var('raw_schema') -%}
+    {#- paths go into SQL string literals: a quote in them is doubled -#}
+    {%- set sql_path = raw_path | replace("'", "''") -%}
     {%- set statements = ['create schema if not exists ' ~ schema] -%}
     {%- for table, spec in raw_table_columns().items() -%}
         {%- set files = {} -%}
         {%- for format in ['parquet', 'csv'] -%}
             {%- set found = run_query(
-                "select file from glob('" ~ raw_path ~ "/" ~ table ~ "." ~ format ~ "') "
-                ~ "union all select file from glob('" ~ raw_path ~ "/" ~ table ~ "/*." ~ format ~ "') "
+                "select 'file' as kind, file from glob('" ~ sql_path ~ "/" ~ table ~ "." ~ format ~ "') "
+                ~ "union all select 'folder', file from glob('" ~ sql_path ~ "/" ~ table ~ "/*." ~ format ~ "') "
+                ~ "union all select 'folder named like a file', file from glob('" ~ sql_path ~ "/" ~ table ~ "." ~ format ~ "/*') "
                 ~ "order by file"
             ) -%}
+            {%- set kinds = found.columns[0].values() | unique | list -%}
+            {%- if 'folder named like a file' in kinds -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw input '" ~ table ~ "': " ~ raw_path ~ "/" ~ table ~ "." ~ format
+                    ~ " is a folder; put a table's files in " ~ raw_path ~ "/" ~ table ~ "/ instead.") }}
+            {%- elif kinds | length > 1 -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw input '" ~ table ~ "' exists both as " ~ raw_path ~ "/" ~ table ~ "." ~ format
+                    ~ " and as files in " ~ raw_path ~ "/" ~ table ~ "/: keep one of them.") }}
+            {%- endif -%}
             {%- if found.rows | length > 0 -%}
-                {%- do files.update({format: found.columns[0].values() | list}) -%}
+                {%- do files.update({format: found.columns[1].values() | list}) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- set all_columns = spec['required'] + spec['optional'] -%}
@@ -60,12 +73,18 @@
                 ~ select_list | join(', ') ~ ' where false') -%}
         {%- else -%}
             {%- set format = files.keys() | list | first -%}
-            {%- set file_list = "['" ~ files[format] | join("', '") ~ "']" -%}
+            {%- set quoted_files = [] -%}
+            {%- for file in files[format] -%}
+                {%- do quoted_files.append("'" ~ file | replace("'", "''") ~ "'") -%}
+            {%- endfor -%}
+            {%- set file_list = "[" ~ quoted_files | join(", ") ~ "]" -%}
             {%- if format == 'parquet' -%}
                 {%- set reader = 'read_parquet(' ~ file_list ~ ', union_by_name = true)' -%}
             {%- else -%}
                 {#- all_varchar: a bad value must reach quarantine, not break the load -#}
-                {%- set reader = 'read_csv(' ~ file_list ~ ', header = true, all_varchar = true, union_by_name = true)' -%}
+                {#- comment = '': DuckDB's sniffer would otherwise take a row starting with '#' for a
+                    comment and drop it -#}
+                {%- set reader = 'read_csv(' ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true, comment = '')" -%}
             {%- endif -%}
             {%- set described = run_query('describe select * from ' ~ reader) -%}
             {%- set present = described.columns[0].values() | map('lower') | list -%}

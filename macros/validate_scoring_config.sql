@@ -55,7 +55,7 @@
         {#- line numbers: the header is line 1; a small CSV is read in order -#}
         {%- do run_query(
             "create or replace temp table " ~ raw_table ~ " as select row_number() over () + 1 as csv_line, * "
-            ~ "from read_csv('" ~ path ~ "', header = true, all_varchar = true, auto_detect = true)") -%}
+            ~ "from read_csv('" ~ path ~ "', header = true, all_varchar = true, auto_detect = true, comment = '')") -%}
         {%- set present = run_query('describe ' ~ raw_table).columns[0].values() | map('lower') | list -%}
         {%- set missing = [] -%}
         {%- for column in column_types if column not in present -%}

@@ -52,7 +52,7 @@ try:
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
-    from raw_contract import csv_shape_problem, raw_contract, utc_timestamp_sql
+    from raw_contract import csv_shape_problem, raw_contract, sql_text, utc_timestamp_sql
 except Exception:
     traceback.print_exc()
     print("raw-input gate: failed to load its libraries (above); no file judged", file=sys.stderr)
@@ -105,9 +105,18 @@ def find_files(raw_path: Path, table: str) -> tuple[str, str] | None:
     for file_format in ("parquet", "csv"):
         single = raw_path / f"{table}.{file_format}"
         folder = raw_path / table
+        in_folder = folder.is_dir() and any(folder.glob(f"*.{file_format}"))
+        # the dbt hook reads <table>.<format> files only, and would read a file and a folder
+        # together: both are refused, so the gate checks exactly what dbt reads
+        if single.is_dir():
+            raise ContractError(
+                f"{table}: {single} is a folder; put a table's files in {folder}/ instead"
+            )
+        if single.exists() and in_folder:
+            raise ContractError(f"{table}: both {single} and files in {folder}/; keep one of them")
         if single.exists():
             found[file_format] = str(single)
-        elif folder.is_dir() and any(folder.glob(f"*.{file_format}")):
+        elif in_folder:
             found[file_format] = str(folder / f"*.{file_format}")
     if len(found) > 1:
         raise ContractError(f"{table}: both Parquet and CSV files in {raw_path}; keep one format")
@@ -159,8 +168,12 @@ def csv_shape_hint(file_format: str, pattern: str) -> str:
 
 def source_sql(file_format: str, pattern: str) -> str:
     if file_format == "parquet":
-        return f"read_parquet('{pattern}', union_by_name = true)"
-    return f"read_csv('{pattern}', all_varchar = true, header = true, union_by_name = true)"
+        return f"read_parquet({sql_text(pattern)}, union_by_name = true)"
+    # comment = '': the sniffer would otherwise take a row starting with '#' for a comment
+    return (
+        f"read_csv({sql_text(pattern)}, all_varchar = true, header = true, union_by_name = true, "
+        "comment = '')"
+    )
 
 
 def read_query(table: str, file_format: str, pattern: str, columns: list[str], spec: dict) -> str:
@@ -353,13 +366,7 @@ def validate_table(
     outcomes: dict[tuple[str, str], list] = {}
     combined = None
     try:
-        if file_format == "parquet":
-            describe = f"describe select * from read_parquet('{pattern}', union_by_name = true)"
-        else:
-            describe = (
-                f"describe select * from read_csv('{pattern}', all_varchar = true, header = true, "
-                "union_by_name = true)"
-            )
+        describe = f"describe select * from {source_sql(file_format, pattern)}"
         names = [row[0] for row in connection.execute(describe).fetchall()]
         # column names match case-insensitively, as in the dbt hook (register_raw_files) and in
         # DuckDB's identifiers: EVENT_ID is event_id

@@ -303,8 +303,11 @@ def check_out_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ImportLeadsError(f"--out {out} exists and is not a folder")
     if out.is_dir():
+        # a folder named like an output file is not ours either: replacing out would delete it
         foreign = sorted(
-            entry.name for entry in out.iterdir() if entry.name not in [*OUTPUT_FILES, SUMMARY_FILE]
+            entry.name
+            for entry in out.iterdir()
+            if entry.name not in [*OUTPUT_FILES, SUMMARY_FILE] or not entry.is_file()
         )
         if foreign:
             raise ImportLeadsError(

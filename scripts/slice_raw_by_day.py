@@ -65,7 +65,7 @@ def _reader(path: Path) -> str:
     if path.suffix == ".parquet":
         return f"read_parquet({sql_text(str(path))})"
     # all text, like macros/register_raw_files.sql: the slice keeps every value as it was
-    return f"read_csv({sql_text(str(path))}, header = true, all_varchar = true)"
+    return f"read_csv({sql_text(str(path))}, header = true, all_varchar = true, comment = '')"
 
 
 def _timestamp(column: str) -> str:

@@ -36,7 +36,9 @@ deduplicated as (
             order by
                 case when problem is null then 0 else 1 end,
                 updated_at desc nulls last,
-                value asc
+                value asc,
+                -- the same time written two ways: the kept copy never depends on the read order
+                updated_at_raw asc
         ) as copy_number
     from classified
 

@@ -39,7 +39,11 @@ deduplicated as (
                 created_at desc nulls last,
                 stage asc,
                 amount asc,
-                contact_id asc
+                contact_id asc,
+                -- then every other column, so the copy kept never depends on the order of reading
+                amount_raw asc,
+                created_at_raw asc,
+                closed_at_raw asc
         ) as copy_number
     from classified
 

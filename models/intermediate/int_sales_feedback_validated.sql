@@ -49,7 +49,11 @@ deduplicated as (
                 case when problem is null then 0 else 1 end,
                 created_at desc nulls last,
                 feedback asc,
-                contact_id asc
+                contact_id asc,
+                -- then every other column, so the copy kept never depends on the order of reading
+                reason asc,
+                rep_id asc,
+                created_at_raw asc
         ) as copy_number
     from classified
 

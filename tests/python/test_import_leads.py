@@ -382,6 +382,14 @@ def test_existing_out_is_replaced_only_after_success(
     code, _, errors = run_cli(capsys, *args)
     assert code == 2 and "holds files this script does not write (keep_me.txt)" in errors
     assert (out / "keep_me.txt").read_text() == "mine"
+    # nor one holding a folder of the user's named like an output file
+    (out / "keep_me.txt").unlink()
+    (out / "contacts.parquet").unlink()
+    (out / "contacts.parquet").mkdir()
+    (out / "contacts.parquet" / "mine.txt").write_text("mine")
+    code, _, errors = run_cli(capsys, *args)
+    assert code == 2 and "holds files this script does not write (contacts.parquet)" in errors
+    assert (out / "contacts.parquet" / "mine.txt").read_text() == "mine"
 
 
 def test_help_explains_the_options(capsys: pytest.CaptureFixture) -> None:

@@ -264,3 +264,27 @@ def test_two_gates_sharing_a_docs_folder_take_turns(tmp_path: Path) -> None:
     output = second.communicate(timeout=600)[0]
     assert second.returncode == 0, output
     assert not live_spill.exists()  # left behind by a gate that has ended: removed
+
+
+def test_rows_starting_with_hash_are_checked_and_paths_may_hold_a_quote(tmp_path: Path) -> None:
+    """A '#' row is data (DuckDB's sniffer would drop it as a comment when the ids look numeric),
+    and a quote in the folder's path does not break the gate's SQL."""
+    lines = ["event_id,contact_id,event_type,occurred_at"]
+    lines += [f"{n},C1,page_view,2026-01-0{n - 1000} 10:00:00" for n in range(1001, 1006)]
+    lines[3] = "#" + lines[3]
+    result = gate(raw_folder(tmp_path / "it's here", "\n".join(lines) + "\n"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "events               ok                 5 rows" in result.stdout
+
+
+def test_a_table_both_as_a_file_and_a_folder_breaks_the_contract(tmp_path: Path) -> None:
+    """dbt would read events.csv and events/*.csv together: the gate names the clash instead of
+    checking one of them; a folder named like a file (deals.parquet/, as Spark writes) too."""
+    raw = raw_folder(tmp_path, events(5))
+    (raw / "events").mkdir()
+    (raw / "events" / "late.csv").write_text(events(3))
+    (raw / "deals.parquet").mkdir()
+    result = gate(raw)
+    assert result.returncode == 1
+    assert f"events: both {raw / 'events.csv'} and files in {raw / 'events'}/" in result.stdout
+    assert f"deals: {raw / 'deals.parquet'} is a folder" in result.stdout

@@ -70,7 +70,12 @@ deduplicated as (
                 case when row_problem is null then 0 else 1 end,
                 updated_at desc nulls last,
                 created_at desc nulls last,
-                email_raw asc, first_name asc, last_name asc, company_name asc, job_title asc
+                -- then every other column, so the copy kept never depends on the order of reading
+                email_raw asc, first_name asc, last_name asc, company_name asc, job_title asc,
+                company_domain asc, industry asc, country asc, employee_count_raw asc,
+                annual_revenue_raw asc, lead_source asc, lead_source_detail asc,
+                contact_type_raw asc, owner_id asc, email_opt_out_raw asc, created_at_raw asc,
+                updated_at_raw asc
         ) as copy_number
     from classified
 
