@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import DbtProject
+from raw_contract import utc_timestamp_sql
 
 AS_OF = "2026-01-31 00:00:00"
 VARS = {"as_of": AS_OF}
@@ -762,3 +763,41 @@ def test_the_copy_kept_of_a_duplicated_contact_does_not_depend_on_the_read_order
         assert project.query("select contact_id, reject_reason from main.quarantine_contacts") == [
             ("C1", "duplicate_id: contact_id")
         ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # DuckDB's cast accepts these; they are not times of an event
+        ("epoch", None),
+        ("infinity", None),
+        ("-infinity", None),
+        ("2026-06-01 10:00:00 -", None),  # text after the time is ignored by the cast
+        ("2026-06-01 10:00:00 x", None),
+        ("2026-06-01 10:00:00 UTC+2", None),  # the cast would drop the +2
+        ("2026-06-01 10:00:00+99", None),  # the cast would shift it by 99 hours
+        ("2026-06-01 10:00:00+15", None),
+        # still read, and converted to UTC
+        ("2026-06-01 10:00:00+14", "2026-05-31 20:00:00"),
+        ("2026-06-01 10:00:00-0500", "2026-06-01 15:00:00"),
+        ("2026-06-01T10:00:00+02:30:00", "2026-06-01 07:30:00"),
+        ("2026-06-01 10:00:00 GMT", "2026-06-01 10:00:00"),
+        ("2026-06-01 10:00:00 Europe/Berlin", "2026-06-01 08:00:00"),
+        ("2026-06-01t10:00:00z", "2026-06-01 10:00:00"),
+        ("2026-06-01 10:00:00.25", "2026-06-01 10:00:00.25"),
+        ("2026-6-1", "2026-06-01 00:00:00"),
+    ],
+)
+def test_text_duckdb_would_misread_as_a_time_is_unparseable(
+    text: str, expected: str | None
+) -> None:
+    """The staging macro parse_utc_timestamp (read from its file, as the gate and the importer
+    read it): a value DuckDB's cast would turn into some time is null, so its row is
+    quarantined as unparseable_timestamp instead of scored at a wrong time."""
+    with duckdb.connect() as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        (parsed,) = connection.execute(
+            f"select cast({utc_timestamp_sql('value')} as varchar) from (select ? as value)",
+            [text],
+        ).fetchone()
+    assert parsed == expected
