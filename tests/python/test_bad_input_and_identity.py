@@ -801,3 +801,40 @@ def test_text_duckdb_would_misread_as_a_time_is_unparseable(
             [text],
         ).fetchone()
     assert parsed == expected
+
+
+def test_a_bad_contact_updated_at_is_a_field_problem_and_never_wins_a_duplicate_tie(
+    tmp_path: Path,
+) -> None:
+    """An unparseable or far-future updated_at is listed in quarantine_contact_fields and not
+    used: the contact is kept, and a 2099 copy does not beat a real, later-updated one."""
+    project = DbtProject(tmp_path / "project")
+    project.write_raw(
+        "contacts",
+        """
+        contact_id,industry,created_at,updated_at
+        C1,Software,2026-05-01 00:00:00,not a date
+        C2,Retail,2026-05-01 00:00:00,2099-01-01 00:00:00
+        C2,Banking,2026-05-01 00:00:00,2026-05-03 00:00:00
+        C3,Media,2026-05-01 00:00:00,2099-01-01 00:00:00
+        """,
+    )
+    project.write_raw("events", f"{EVENTS_HEADER}\ne1,C1,page_view,2026-06-01")
+    project.build(vars=LATER_VARS)
+    assert project.query(
+        "select contact_id, industry, cast(updated_at as varchar) from main.dim_contacts order by 1"
+    ) == [
+        ("C1", "Software", None),
+        ("C2", "Banking", "2026-05-03 00:00:00"),
+        ("C3", "Media", None),
+    ]
+    assert project.query("select contact_id, reject_reason from main.quarantine_contacts") == [
+        ("C2", "duplicate_id: contact_id")  # the 2099 copy
+    ]
+    assert project.query(
+        "select contact_id, field, raw_value, reject_reason from main.quarantine_contact_fields "
+        "order by all"
+    ) == [
+        ("C1", "updated_at", "not a date", "unparseable_timestamp: updated_at"),
+        ("C3", "updated_at", "2099-01-01 00:00:00", "future_timestamp: updated_at"),
+    ]

@@ -55,6 +55,16 @@ field_problems as (
     from contacts
     where contact_type_raw is not null and contact_type_raw <> contact_type
 
+    union all
+
+    select
+        contact_id,
+        'updated_at' as field,
+        updated_at_raw as raw_value,
+        updated_at_problem as reject_reason
+    from contacts
+    where updated_at_problem is not null
+
 ),
 
 final as (

@@ -38,7 +38,7 @@ typed as (
         {{ clean_text('created_at') }} as created_at_raw,
         {{ parse_utc_timestamp(clean_text('created_at')) }} as created_at,
         {{ clean_text('updated_at') }} as updated_at_raw,
-        {{ parse_utc_timestamp(clean_text('updated_at')) }} as updated_at
+        {{ parse_utc_timestamp(clean_text('updated_at')) }} as updated_at_parsed
     from source
 
 ),
@@ -54,7 +54,18 @@ classified as (
             when created_at is null then 'unparseable_timestamp: created_at'
             when created_at > {{ dbt.dateadd('day', 1, load_timestamp()) }}
                 then 'future_timestamp: created_at'
-        end as row_problem
+        end as row_problem,
+        -- a bad updated_at is a field-level problem (quarantine_contact_fields): the contact is
+        -- kept and the value not used, so a far-future one cannot win every duplicate tie
+        case
+            when updated_at_parsed <= {{ dbt.dateadd('day', 1, load_timestamp()) }} then updated_at_parsed
+        end as updated_at,
+        case
+            when updated_at_raw is not null and updated_at_parsed is null
+                then 'unparseable_timestamp: updated_at'
+            when updated_at_parsed > {{ dbt.dateadd('day', 1, load_timestamp()) }}
+                then 'future_timestamp: updated_at'
+        end as updated_at_problem
     from typed
 
 ),
@@ -125,6 +136,7 @@ final as (
         created_at,
         updated_at_raw,
         updated_at,
+        updated_at_problem,
         case
             when row_problem is not null then row_problem
             when copy_number > 1 then 'duplicate_id: contact_id'
