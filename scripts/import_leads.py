@@ -23,10 +23,12 @@ out, properties, deals, what became of each column) is also saved as _import_sum
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -317,6 +319,24 @@ def check_out_folder(out: Path) -> None:
             )
 
 
+def remove_dead_staging_folders(out: Path) -> None:
+    """The staging folders of imports killed before their cleanup (SIGKILL, a power cut): each
+    live import holds a lock on its own, so one that can be locked is left over."""
+    for folder in out.parent.glob(f".{out.name}.tmp-*"):
+        try:
+            handle = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue  # gone meanwhile, or not a folder
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live import's
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(handle)
+
+
 def replace_folder(staging: Path, out: Path) -> None:
     """Move the finished staging folder to out; an existing out is removed only afterwards."""
     previous = None
@@ -391,7 +411,11 @@ def run_import(
     out = out.absolute()
     check_out_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_staging_folders(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    # held while this import runs: a later import removes the folder only once nobody holds it
+    staging_lock = os.open(staging, os.O_RDONLY)
+    fcntl.flock(staging_lock, fcntl.LOCK_EX)
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
@@ -430,6 +454,8 @@ def run_import(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        os.close(staging_lock)
     return summary
 
 
@@ -735,6 +761,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # a scheduler's stop (SIGTERM) unwinds like an error, so the staging folder is removed
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     try:
         summary = run_import(
             input_path=args.input,

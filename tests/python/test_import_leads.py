@@ -8,7 +8,10 @@ imported and built with dbt and the example configuration (examples/bank_marketi
 from __future__ import annotations
 
 import csv
+import signal
+import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -569,3 +572,34 @@ def test_without_created_at_the_deals_close_at_the_import_time(
     assert len(deals) == 2
     for deal in deals:  # not two days later
         assert deal["created_at"] == deal["closed_at"] == created_at
+
+
+def test_a_killed_import_leaves_no_staging_folder_behind(tmp_path: Path) -> None:
+    """Stopped by a scheduler (SIGTERM) the import removes its staging folder itself; killed
+    outright (SIGKILL) it cannot, and the next import removes the dead one's folder. --out stays
+    as it was either way."""
+    export = tmp_path / "big.csv"
+    with open(export, "w") as file:
+        file.write("Email,Job,Converted?\n")
+        for number in range(400_000):
+            file.write(f"lead{number}@acme.com,manager,{'yes' if number % 7 == 0 else 'no'}\n")
+    out = tmp_path / "raw"
+    args = [str(export), "--out", str(out), "--outcome-column", "Converted?"]
+    command = [sys.executable, str(REPO_ROOT / "scripts" / "import_leads.py"), *args]
+
+    def staging_folders() -> list[Path]:
+        return list(tmp_path.glob(".raw.tmp-*"))
+
+    for number in (signal.SIGTERM, signal.SIGKILL):
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while not any(folder.glob(".work.duckdb") for folder in staging_folders()):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(number)
+        process.wait(timeout=60)
+        assert process.returncode in (128 + number, -number)
+        assert not out.exists()
+        assert bool(staging_folders()) == (number == signal.SIGKILL)
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    assert not staging_folders() and (out / "contacts.parquet").is_file()
