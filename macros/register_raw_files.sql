@@ -20,6 +20,7 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set raw_path = raw_path | string | trim -%}
+    {%- set raw_path = raw_path.rstrip('/') or '/' -%}
     {#- a relative path is relative to the project (seed nodes know its root), so the views work
         from any working directory -#}
     {%- if not raw_path.startswith('/') and ':' not in raw_path -%}
@@ -59,10 +60,21 @@
                 "Raw input '" ~ table ~ "' exists both as Parquet and as CSV in " ~ raw_path
                 ~ ": keep one format per table.") }}
         {%- elif files | length == 0 -%}
-            {%- if not spec['is_optional_table'] -%}
+            {#- files that look meant for this table under another name (case, compression, a
+                folder of other files): an optional table would otherwise read as empty unseen -#}
+            {%- set near_misses = run_query(
+                "select file from (select file from glob('" ~ sql_path ~ "/*') "
+                ~ "union all select file from glob('" ~ sql_path ~ "/*/*')) "
+                ~ "where lower(substr(file, " ~ (raw_path | length + 2) ~ ")) like '" ~ table ~ "%' "
+                ~ "and regexp_matches(lower(file), '\\.(parquet|csv|tsv|txt|json|gz|zst|bz2|zip)') order by file limit 5"
+            ).columns[0].values() | list -%}
+            {%- if near_misses or not spec['is_optional_table'] -%}
                 {{ exceptions.raise_compiler_error(
                     "Raw input '" ~ table ~ "' not found: expected " ~ raw_path ~ "/" ~ table
-                    ~ ".parquet or " ~ raw_path ~ "/" ~ table ~ ".csv (var raw_data_path).") }}
+                    ~ ".parquet or " ~ raw_path ~ "/" ~ table ~ ".csv, or a folder " ~ raw_path ~ "/"
+                    ~ table ~ "/ of *.parquet or *.csv files (var raw_data_path)"
+                    ~ (". Found instead: " ~ near_misses | join(', ') ~ " (names are matched exactly, lower-case, uncompressed)" if near_misses else "")
+                    ~ ".") }}
             {%- endif -%}
             {%- set select_list = [] -%}
             {%- for column in all_columns -%}

@@ -31,6 +31,7 @@ import fcntl
 import logging
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -74,6 +75,8 @@ TIMESTAMP_COLUMNS = {
     "deals": ["created_at", "closed_at"],
     "sales_feedback": ["created_at"],
 }
+# names that look like a table's data under another name (case, compression): the dbt hook's test
+NEAR_MISS_SUFFIX = re.compile(r"\.(parquet|csv|tsv|txt|json|gz|zst|bz2|zip)")
 # the gate's own columns next to the raw text: the parsed time, the numeric check
 PARSED_TIME = "__as_timestamp"
 IS_NUMBER = "__is_number"
@@ -120,6 +123,20 @@ def find_files(raw_path: Path, table: str) -> tuple[str, str] | None:
             found[file_format] = str(folder / f"*.{file_format}")
     if len(found) > 1:
         raise ContractError(f"{table}: both Parquet and CSV files in {raw_path}; keep one format")
+    if not found:  # files meant for it under another name would otherwise go unread, unseen
+        near_misses = sorted(
+            str(path.relative_to(raw_path))
+            for path in [*raw_path.glob("*"), *raw_path.glob("*/*")]
+            if path.is_file()
+            and str(path.relative_to(raw_path)).lower().startswith(table)
+            and NEAR_MISS_SUFFIX.search(path.name.lower())
+        )
+        if near_misses:
+            raise ContractError(
+                f"{table}: no {table}.parquet, {table}.csv or {table}/ of such files, but "
+                f"{', '.join(near_misses[:5])} (names are matched exactly, lower-case, "
+                "uncompressed)"
+            )
     return next(iter(found.items()), None)
 
 

@@ -838,3 +838,25 @@ def test_a_bad_contact_updated_at_is_a_field_problem_and_never_wins_a_duplicate_
         ("C1", "updated_at", "not a date", "unparseable_timestamp: updated_at"),
         ("C3", "updated_at", "2099-01-01 00:00:00", "future_timestamp: updated_at"),
     ]
+
+
+def test_an_optional_table_under_another_name_stops_the_run_instead_of_reading_empty(
+    tmp_path: Path,
+) -> None:
+    """Sales_Feedback.CSV or deals/part-0000.csv.gz look meant for an optional table: rather
+    than reading it as empty (a customer would stay a subscriber, unseen), the run stops and
+    names them."""
+    project = DbtProject(tmp_path / "project")
+    project.write_raw("contacts", "contact_id,created_at\nC1,2026-05-01 00:00:00")
+    project.write_raw("events", f"{EVENTS_HEADER}\ne1,C1,page_view,2026-06-01")
+    (project.raw_dir / "Sales_Feedback.CSV").write_text("feedback_id\nF1\n")
+    result = project.dbt("build", vars=LATER_VARS)
+    assert result.returncode != 0
+    assert "Raw input 'sales_feedback' not found" in result.output
+    assert "Found instead: " in result.output and "Sales_Feedback.CSV" in result.output
+    (project.raw_dir / "Sales_Feedback.CSV").unlink()
+    (project.raw_dir / "deals").mkdir()
+    (project.raw_dir / "deals" / "part-0000.csv.gz").write_bytes(b"")
+    result = project.dbt("build", vars=LATER_VARS)
+    assert result.returncode != 0
+    assert "Raw input 'deals' not found" in result.output and "part-0000.csv.gz" in result.output

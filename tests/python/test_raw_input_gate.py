@@ -288,3 +288,12 @@ def test_a_table_both_as_a_file_and_a_folder_breaks_the_contract(tmp_path: Path)
     assert result.returncode == 1
     assert f"events: both {raw / 'events.csv'} and files in {raw / 'events'}/" in result.stdout
     assert f"deals: {raw / 'deals.parquet'} is a folder" in result.stdout
+
+
+def test_an_optional_table_under_another_name_breaks_the_contract(tmp_path: Path) -> None:
+    raw = raw_folder(tmp_path, events(5))
+    (raw / "Sales_Feedback.CSV").write_text("feedback_id\nF1\n")
+    result = gate(raw)
+    assert result.returncode == 1
+    assert "sales_feedback: no sales_feedback.parquet" in result.stdout
+    assert "but Sales_Feedback.CSV (names are matched exactly" in result.stdout
