@@ -112,6 +112,21 @@
                        ~ " another header: scripts/gate_raw_inputs.py names the first such line"
                        if format == 'csv' else '')) }}
             {%- endif -%}
+            {#- DuckDB reads a repeated header under a suffix (email, EMAIL -> email, EMAIL_1): the
+                second copy would go unseen -#}
+            {%- set repeated = [] -%}
+            {%- for column in present -%}
+                {%- set match = modules.re.fullmatch('(.+)_[0-9]+', column) -%}
+                {%- if match and match.group(1) in present and match.group(1) in all_columns -%}
+                    {%- do repeated.append(column) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if repeated -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw input '" ~ table ~ "' (" ~ files[format] | join(', ') ~ "): a column header "
+                    ~ "appears twice; DuckDB reads the second copy as " ~ repeated | join(', ')
+                    ~ ", which would be ignored. Keep one column of each name.") }}
+            {%- endif -%}
             {%- set select_list = [] -%}
             {%- for column in all_columns -%}
                 {%- if column in present -%}

@@ -1,7 +1,8 @@
 """Raw-input gate: validate every raw input file against the input contract with Great Expectations
 before dbt runs, write the Data Docs, and stop with a clear summary when a file breaks the contract.
 
-What breaks the contract (the gate fails): a missing required file or column; more than
+What breaks the contract (the gate fails): a missing required file or column (in any file of a
+folder), a column header repeated in a file; more than
 --tolerance-percent (5) of a file's rows with a missing required value, an unparseable timestamp or
 number, a timestamp outside [--min-timestamp, load time + 1 day], an event type unknown to the
 catalog, a duplicate id, an unknown deal stage or feedback value. Fewer bad rows than that are
@@ -77,6 +78,8 @@ TIMESTAMP_COLUMNS = {
 }
 # names that look like a table's data under another name (case, compression): the dbt hook's test
 NEAR_MISS_SUFFIX = re.compile(r"\.(parquet|csv|tsv|txt|json|gz|zst|bz2|zip)")
+# DuckDB reads a repeated column header under a suffix (email, EMAIL -> email, EMAIL_1)
+REPEATED_HEADER = re.compile(r"(.+)_\d+")
 # the gate's own columns next to the raw text: the parsed time, the numeric check
 PARSED_TIME = "__as_timestamp"
 IS_NUMBER = "__is_number"
@@ -138,6 +141,38 @@ def find_files(raw_path: Path, table: str) -> tuple[str, str] | None:
                 "uncompressed)"
             )
     return next(iter(found.items()), None)
+
+
+def repeated_columns(names: list[str], contract_columns: list[str]) -> list[str]:
+    """The second copies of a contract column whose header appears twice (case-insensitively): dbt
+    would read the first copy only, and the second would go unseen."""
+    lowered = {name.lower() for name in names}
+    return sorted(
+        name
+        for name in names
+        if (match := REPEATED_HEADER.fullmatch(name.lower()))
+        and match.group(1) in lowered
+        and match.group(1) in contract_columns
+    )
+
+
+def files_missing_columns(connection, file_format: str, pattern: str, required: list[str]):
+    """Problems for the files of a folder that lack a required column: read together by column
+    name, their rows would hold nulls there, which the check of the folder's columns misses."""
+    if Path(pattern).name != f"*.{file_format}":
+        return []
+    problems = []
+    for path in sorted(Path(pattern).parent.glob(Path(pattern).name)):
+        describe = f"describe select * from {source_sql(file_format, str(path))}"
+        names = [row[0].lower() for row in connection.execute(describe).fetchall()]
+        missing = [column for column in required if column not in names]
+        if missing:
+            problems.append(
+                f"{path.name}: required column(s) {', '.join(missing)} missing (the "
+                f"file has: {', '.join(sorted(names))}); read with the folder's other files, its "
+                "rows would hold nulls there" + csv_shape_hint(file_format, str(path))
+            )
+    return problems
 
 
 @dataclass
@@ -394,6 +429,17 @@ def validate_table(
                 f"required column(s) {', '.join(missing)} missing (the file has: "
                 f"{', '.join(sorted(names))}){csv_shape_hint(file_format, pattern)}"
             )
+            return report, None
+        repeated = repeated_columns(names, spec["required"] + spec["optional"])
+        if repeated:
+            report.problems.append(
+                f"a column header appears twice: DuckDB reads the second copy as "
+                f"{', '.join(repeated)}, which dbt would ignore; keep one column of each name"
+            )
+        report.problems.extend(
+            files_missing_columns(connection, file_format, pattern, spec["required"])
+        )
+        if report.problems:
             return report, None
         columns = [c for c in spec["required"] + spec["optional"] if c in present]
         rows_query = read_query(table, file_format, pattern, columns, spec)

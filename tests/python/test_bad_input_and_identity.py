@@ -860,3 +860,37 @@ def test_an_optional_table_under_another_name_stops_the_run_instead_of_reading_e
     result = project.dbt("build", vars=LATER_VARS)
     assert result.returncode != 0
     assert "Raw input 'deals' not found" in result.output and "part-0000.csv.gz" in result.output
+
+
+def test_a_repeated_column_header_stops_the_run(tmp_path: Path) -> None:
+    """email twice: DuckDB reads the second copy as email_1, which dbt would ignore (here the
+    only copy with values), so the run stops naming it."""
+    project = DbtProject(tmp_path / "project")
+    project.write_raw("contacts", "contact_id,email,created_at,Email\nC1,,2026-05-01,c1@acme.com")
+    project.write_raw("events", f"{EVENTS_HEADER}\ne1,C1,page_view,2026-06-01")
+    result = project.dbt("build", vars=LATER_VARS)
+    assert result.returncode != 0
+    assert "Raw input 'contacts'" in result.output
+    assert "a column header appears twice; DuckDB reads the second copy as email_1" in (
+        result.output
+    )
+
+
+def test_rows_of_a_folder_file_without_a_required_column_are_quarantined(tmp_path: Path) -> None:
+    """Read together by column name, a file of events/ without event_type gives its rows a null
+    there: dbt alone quarantines them with the reason (the gate names the file beforehand)."""
+    project = DbtProject(tmp_path / "project")
+    project.write_raw("contacts", "contact_id,created_at\nC1,2026-05-01 00:00:00")
+    (project.raw_dir / "events").mkdir()
+    (project.raw_dir / "events" / "a.csv").write_text(
+        f"{EVENTS_HEADER}\ne1,C1,page_view,2026-06-01\n"
+    )
+    (project.raw_dir / "events" / "b.csv").write_text(
+        "event_id,contact_id,occurred_at\ne2,C1,2026-06-02\n"
+    )
+    project.build(vars=LATER_VARS)
+    assert project.query("select event_id, reject_reason from main.quarantine_events") == [
+        ("e2", "missing_required_value: event_type")
+    ]
+    accepted = "select event_id from main.int_events_validated where reject_reason is null"
+    assert project.query(accepted) == [("e1",)]

@@ -15,6 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 import pytest
 from dbt_harness import REPO_ROOT, DbtProject
 
@@ -297,3 +300,54 @@ def test_an_optional_table_under_another_name_breaks_the_contract(tmp_path: Path
     assert result.returncode == 1
     assert "sales_feedback: no sales_feedback.parquet" in result.stdout
     assert "but Sales_Feedback.CSV (names are matched exactly" in result.stdout
+
+
+def test_a_repeated_column_header_breaks_the_contract(tmp_path: Path) -> None:
+    """email twice (DuckDB reads the second as email_1) or EMAIL beside email in a Parquet file:
+    dbt would read one copy and ignore the other, so the gate names it."""
+    lines = events(3).splitlines()
+    lines[0] += ",email,Email"
+    lines[1:] = [line + ",,a@acme.com" for line in lines[1:]]
+    result = gate(raw_folder(tmp_path / "csv", "\n".join(lines) + "\n"))
+    assert result.returncode == 1
+    assert "a column header appears twice: DuckDB reads the second copy as Email_1" in (
+        result.stdout
+    )
+    raw = raw_folder(tmp_path / "parquet", events(3))
+    (raw / "events.csv").unlink()
+    columns = ["event_id", "contact_id", "event_type", "occurred_at", "email", "EMAIL"]
+    values = ["E1", "C1", "page_view", "2026-01-01", None, "a@acme.com"]
+    table = pa.Table.from_arrays([pa.array([v], pa.string()) for v in values], names=columns)
+    pq.write_table(table, raw / "events.parquet")
+    result = gate(raw)
+    assert result.returncode == 1
+    assert "reads the second copy as EMAIL_1" in result.stdout
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_a_file_of_a_folder_missing_a_required_column_breaks_the_contract(
+    tmp_path: Path, file_format: str
+) -> None:
+    """Read together by column name, a folder's files have every column some file has: the file
+    without event_type is named, not passed with nulls there."""
+    raw = raw_folder(tmp_path, events(3))
+    (raw / "events.csv").unlink()
+    (raw / "events").mkdir()
+    whole = events(4).splitlines()
+    parts = {
+        "part-0": "\n".join(whole[:3]) + "\n",
+        "part-1": "event_id,contact_id,occurred_at\nE900,C1,2026-01-05 10:00:00\n",
+    }
+    for name, text in parts.items():
+        csv_file = raw / "events" / f"{name}.csv"
+        csv_file.write_text(text)
+        if file_format == "parquet":
+            pq.write_table(pa_csv.read_csv(csv_file), csv_file.with_suffix(".parquet"))
+            csv_file.unlink()
+    result = gate(raw)
+    assert result.returncode == 1, result.stdout
+    assert (
+        f"part-1.{file_format}: required column(s) event_type missing (the file has: contact_id, "
+        "event_id, occurred_at)" in result.stdout
+    )
+    assert f"part-0.{file_format}" not in result.stdout
