@@ -1,8 +1,8 @@
 {{ config(materialized='view') }}
 
 {#- Every known (non-empty) attribute value of a contact in long form: the contacts columns plus
-    the accepted custom properties (a contacts column wins over a custom property of the same
-    name). Property rules match against this; a view, and only the columns some property rule
+    the accepted custom properties (one named like a contacts column is rejected in staging).
+    Property rules match against this; a view, and only the columns some property rule
     reads are unpivoted. One row per contact and attribute. -#}
 
 {%- set contact_columns = [
@@ -10,7 +10,6 @@
     'job_title', 'industry', 'country', 'employee_count', 'annual_revenue', 'lead_source',
     'lead_source_detail', 'contact_type', 'owner_id', 'email_opt_out',
 ] -%}
-{%- set reserved_columns = ['contact_id', 'created_at', 'updated_at'] -%}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
 -- depends_on: {{ ref('int_contacts_to_score') }}
@@ -61,8 +60,6 @@ property_values as (
         property as attribute,
         value as attribute_value
     from custom_properties
-    -- a contacts column wins over a custom property of the same name
-    where property not in ('{{ (contact_columns + reserved_columns) | join("', '") }}')  -- noqa: LT05
 
 ),
 

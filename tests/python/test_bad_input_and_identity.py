@@ -63,6 +63,7 @@ CONTACT_PROPERTIES = """
     C1,persona,economic_buyer,2025-06-01 00:00:00
     XX,persona,economic_buyer,2025-06-01 00:00:00
     C1,,orphan value,2025-06-01 00:00:00
+    C2, Job_Title ,VP Sales,2025-06-01 00:00:00
 """
 
 EVENTS = f"""
@@ -532,11 +533,14 @@ def test_sales_feedback_quarantine(scenario: DbtProject) -> None:
 
 
 def test_contact_properties_quarantine(scenario: DbtProject) -> None:
+    reserved = "reserved_property: property (a contacts column; give the value there)"
     assert scenario.query(
         "select contact_id, property, value, reject_reason "
         "from main.quarantine_contact_properties order by 1"
     ) == [
         ("C1", None, "orphan value", "missing_required_value: property"),
+        # shadowed by the contacts column job_title: rejected, not ignored unseen
+        ("C2", "job_title", "VP Sales", reserved),
         ("XX", "persona", "economic_buyer", "unmatched_contact: contact_id"),
     ]
     assert scenario.query(
