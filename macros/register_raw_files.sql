@@ -8,6 +8,17 @@
     {{ return(adapter.dispatch('register_raw_files', 'lead_scoring')()) }}
 {% endmacro %}
 
+{#- What a file meant for a table under another name looks like: its name lower-cased with - and
+    spaces as _ (starts with the table's name), and a data or compression suffix. The gate
+    (scripts/gate_raw_inputs.py) applies the same rule. -#}
+{% macro near_miss_name(expression) -%}
+    replace(replace(lower({{ expression }}), '-', '_'), ' ', '_')
+{%- endmacro %}
+
+{% macro near_miss_suffix() -%}
+    \.(parquet|csv|tsv|txt|json|jsonl|ndjson|xlsx|gz|zst|bz2|zip)(\.|$)
+{%- endmacro %}
+
 {% macro default__register_raw_files() %}
     {#- Other engines read raw tables that already live in the warehouse. -#}
     select 1
@@ -63,10 +74,11 @@
             {#- files that look meant for this table under another name (case, compression, a
                 folder of other files): an optional table would otherwise read as empty unseen -#}
             {%- set near_misses = run_query(
-                "select file from (select file from glob('" ~ sql_path ~ "/*') "
-                ~ "union all select file from glob('" ~ sql_path ~ "/*/*')) "
-                ~ "where lower(substr(file, " ~ (raw_path | length + 2) ~ ")) like '" ~ table ~ "%' "
-                ~ "and regexp_matches(lower(file), '\\.(parquet|csv|tsv|txt|json|gz|zst|bz2|zip)') order by file limit 5"
+                "select file from (select file, parse_filename(file) as entry from glob('" ~ sql_path ~ "/*') "
+                ~ "union all select file, parse_filename(parse_dirpath(file)) from glob('" ~ sql_path ~ "/*/*')) "
+                ~ "where starts_with(" ~ near_miss_name('entry') ~ ", '" ~ table ~ "') "
+                ~ "and regexp_matches(lower(parse_filename(file)), '" ~ near_miss_suffix() ~ "') "
+                ~ "order by file limit 5"
             ).columns[0].values() | list -%}
             {%- if near_misses or not spec['is_optional_table'] -%}
                 {{ exceptions.raise_compiler_error(
@@ -113,20 +125,31 @@
                        if format == 'csv' else '')) }}
             {%- endif -%}
             {#- DuckDB reads a repeated header under a suffix (email, EMAIL -> email, EMAIL_1): the
-                second copy would go unseen -#}
-            {%- set repeated = [] -%}
+                second copy would go unseen. A name of that form is checked against the headers
+                as written, so a real column email_2 passes -#}
+            {%- set suspects = [] -%}
             {%- for column in present -%}
                 {%- set match = modules.re.fullmatch('(.+)_[0-9]+', column) -%}
                 {%- if match and match.group(1) in present and match.group(1) in all_columns -%}
-                    {%- do repeated.append(column) -%}
+                    {%- do suspects.append(match.group(1)) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- if repeated -%}
-                {{ exceptions.raise_compiler_error(
-                    "Raw input '" ~ table ~ "' (" ~ files[format] | join(', ') ~ "): a column header "
-                    ~ "appears twice; DuckDB reads the second copy as " ~ repeated | join(', ')
-                    ~ ", which would be ignored. Keep one column of each name.") }}
-            {%- endif -%}
+            {%- for file in (files[format] if suspects else []) -%}
+                {%- set quoted_file = "'" ~ file | replace("'", "''") ~ "'" -%}
+                {%- if format == 'parquet' -%}
+                    {%- set headers = run_query("select name from parquet_schema(" ~ quoted_file ~ ")").columns[0].values() -%}
+                {%- else -%}
+                    {%- set first_rows = run_query("select * from read_csv(" ~ quoted_file ~ ", header = false, all_varchar = true, comment = '') limit 1").rows -%}
+                    {%- set headers = first_rows[0].values() if first_rows | length > 0 else [] -%}
+                {%- endif -%}
+                {%- set headers = headers | map('string') | map('trim') | map('lower') | list -%}
+                {%- for column in suspects | unique if headers.count(column) > 1 -%}
+                    {{ exceptions.raise_compiler_error(
+                        "Raw input '" ~ table ~ "' (" ~ file ~ "): the column header " ~ column
+                        ~ " appears more than once (case-insensitively); DuckDB would read the second copy"
+                        ~ " as " ~ column ~ "_1 and dbt ignore it. Keep one column of each name.") }}
+                {%- endfor -%}
+            {%- endfor -%}
             {%- set select_list = [] -%}
             {%- for column in all_columns -%}
                 {%- if column in present -%}

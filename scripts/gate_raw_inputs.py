@@ -76,8 +76,12 @@ TIMESTAMP_COLUMNS = {
     "deals": ["created_at", "closed_at"],
     "sales_feedback": ["created_at"],
 }
-# names that look like a table's data under another name (case, compression): the dbt hook's test
-NEAR_MISS_SUFFIX = re.compile(r"\.(parquet|csv|tsv|txt|json|gz|zst|bz2|zip)")
+# a file that looks like a table's data under another name (case, compression, a suffix): its
+# name or folder, lower-cased with - and spaces as _, starts with the table's name, and the file
+# has a data or compression suffix (the dbt hook's rule, macros/register_raw_files.sql)
+NEAR_MISS_SUFFIX = re.compile(
+    r"\.(parquet|csv|tsv|txt|json|jsonl|ndjson|xlsx|gz|zst|bz2|zip)(\.|$)"
+)
 # DuckDB reads a repeated column header under a suffix (email, EMAIL -> email, EMAIL_1)
 REPEATED_HEADER = re.compile(r"(.+)_\d+")
 # the gate's own columns next to the raw text: the parsed time, the numeric check
@@ -103,6 +107,10 @@ class ContractError(Exception):
 def event_type_catalog(config_dir: Path) -> list[str]:
     with open(config_dir / "event_types.csv", newline="", encoding="utf-8") as file:
         return sorted({row["event_type"].strip() for row in csv.DictReader(file)})
+
+
+def near_miss_name(name: str) -> str:
+    return name.lower().replace("-", "_").replace(" ", "_")
 
 
 def find_files(raw_path: Path, table: str) -> tuple[str, str] | None:
@@ -131,7 +139,7 @@ def find_files(raw_path: Path, table: str) -> tuple[str, str] | None:
             str(path.relative_to(raw_path))
             for path in [*raw_path.glob("*"), *raw_path.glob("*/*")]
             if path.is_file()
-            and str(path.relative_to(raw_path)).lower().startswith(table)
+            and near_miss_name(path.relative_to(raw_path).parts[0]).startswith(table)
             and NEAR_MISS_SUFFIX.search(path.name.lower())
         )
         if near_misses:
@@ -143,26 +151,57 @@ def find_files(raw_path: Path, table: str) -> tuple[str, str] | None:
     return next(iter(found.items()), None)
 
 
-def repeated_columns(names: list[str], contract_columns: list[str]) -> list[str]:
-    """The second copies of a contract column whose header appears twice (case-insensitively): dbt
-    would read the first copy only, and the second would go unseen."""
+def pattern_files(pattern: str) -> list[Path]:
+    """The files a table's DuckDB pattern (a file, or a folder's *.csv / *.parquet) names."""
+    return sorted(Path(pattern).parent.glob(Path(pattern).name))
+
+
+def repeated_headers(connection, file_format: str, pattern: str, names: list[str], contract):
+    """Problems for the contract columns whose header a file repeats (case-insensitively): DuckDB
+    reads the second copy as <name>_1, which dbt would ignore. Only names of that form send the
+    gate to the headers as written, so a real column email_2 passes (the dbt hook's rule)."""
     lowered = {name.lower() for name in names}
-    return sorted(
-        name
-        for name in names
-        if (match := REPEATED_HEADER.fullmatch(name.lower()))
-        and match.group(1) in lowered
-        and match.group(1) in contract_columns
+    suspects = sorted(
+        {
+            match.group(1)
+            for name in lowered
+            if (match := REPEATED_HEADER.fullmatch(name))
+            and match.group(1) in lowered
+            and match.group(1) in contract
+        }
     )
+    problems = []
+    for path in pattern_files(pattern) if suspects else []:
+        if file_format == "parquet":
+            query = f"select name from parquet_schema({sql_text(str(path))})"
+            headers = [row[0] for row in connection.execute(query).fetchall()]
+        else:
+            query = (
+                f"select * from read_csv({sql_text(str(path))}, header = false, "
+                "all_varchar = true, comment = '') limit 1"
+            )
+            headers = list(connection.execute(query).fetchone() or [])
+        headers = [str(header).strip().lower() for header in headers]
+        problems += [
+            f"{path.name}: the column header {column} appears more than once (case-insensitively);"
+            f" DuckDB reads the second copy as {column}_1, which dbt would ignore; keep one column "
+            "of each name"
+            for column in suspects
+            if headers.count(column) > 1
+        ]
+    return problems
 
 
 def files_missing_columns(connection, file_format: str, pattern: str, required: list[str]):
     """Problems for the files of a folder that lack a required column: read together by column
-    name, their rows would hold nulls there, which the check of the folder's columns misses."""
+    name, their rows would hold nulls there, which the check of the folder's columns misses. An
+    empty (0-byte) file adds no rows and is skipped, as dbt reads it."""
     if Path(pattern).name != f"*.{file_format}":
         return []
     problems = []
-    for path in sorted(Path(pattern).parent.glob(Path(pattern).name)):
+    for path in pattern_files(pattern):
+        if path.stat().st_size == 0:
+            continue
         describe = f"describe select * from {source_sql(file_format, str(path))}"
         names = [row[0].lower() for row in connection.execute(describe).fetchall()]
         missing = [column for column in required if column not in names]
@@ -208,7 +247,7 @@ def csv_shape_hint(file_format: str, pattern: str) -> str:
     sniffer then guesses another header or dialect): '; <file> line N has ...', else ''."""
     if file_format != "csv":
         return ""
-    for path in sorted(Path(pattern).parent.glob(Path(pattern).name)):
+    for path in pattern_files(pattern):
         with open(path, encoding="utf-8", errors="replace") as file:
             header = file.readline()
         separator = max(",;\t|", key=header.count)
@@ -430,12 +469,11 @@ def validate_table(
                 f"{', '.join(sorted(names))}){csv_shape_hint(file_format, pattern)}"
             )
             return report, None
-        repeated = repeated_columns(names, spec["required"] + spec["optional"])
-        if repeated:
-            report.problems.append(
-                f"a column header appears twice: DuckDB reads the second copy as "
-                f"{', '.join(repeated)}, which dbt would ignore; keep one column of each name"
+        report.problems.extend(
+            repeated_headers(
+                connection, file_format, pattern, names, spec["required"] + spec["optional"]
             )
+        )
         report.problems.extend(
             files_missing_columns(connection, file_format, pattern, spec["required"])
         )

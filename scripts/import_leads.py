@@ -45,8 +45,8 @@ KNOWN_CONTACT_COLUMNS = [
     *raw_contract()["contacts"]["optional"],
     *(column for column in raw_contract()["contacts"]["required"] if column != "contact_id"),
 ]
-# Property names the project never reads as custom properties (a contacts column of that name wins
-# in int_contact_attributes_unpivoted), so a column that would become one is an error.
+# Property names the project never reads as custom properties (staging quarantines a property
+# named like a contacts column as reserved_property), so a column that would become one is an error.
 RESERVED_PROPERTY_NAMES = {"contact_id", "email_domain", "created_at", "updated_at"}
 DEFAULT_POSITIVE_VALUES = "yes,true,1,won,converted,customer"
 SEPARATOR_CANDIDATES = [",", ";", "\t", "|"]

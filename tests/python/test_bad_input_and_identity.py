@@ -858,12 +858,22 @@ def test_an_optional_table_under_another_name_stops_the_run_instead_of_reading_e
     assert result.returncode != 0
     assert "Raw input 'sales_feedback' not found" in result.output
     assert "Found instead: " in result.output and "Sales_Feedback.CSV" in result.output
+    # the same with the raw path written ./raw/ (DuckDB's glob tidies the paths it returns)
+    relative = {**LATER_VARS, "raw_data_path": f"./{project.raw_dir.relative_to(project.root)}/"}
+    result = project.dbt("build", vars=relative)
+    assert result.returncode != 0 and "Sales_Feedback.CSV" in result.output
     (project.raw_dir / "Sales_Feedback.CSV").unlink()
+    (project.raw_dir / "sales-feedback.csv").write_text("feedback_id\nF1\n")
+    result = project.dbt("build", vars=LATER_VARS)
+    assert result.returncode != 0 and "sales-feedback.csv" in result.output
+    (project.raw_dir / "sales-feedback.csv").unlink()
+    (project.raw_dir / "deals_README.md").write_text("notes")  # not data: no near miss
     (project.raw_dir / "deals").mkdir()
     (project.raw_dir / "deals" / "part-0000.csv.gz").write_bytes(b"")
     result = project.dbt("build", vars=LATER_VARS)
     assert result.returncode != 0
     assert "Raw input 'deals' not found" in result.output and "part-0000.csv.gz" in result.output
+    assert "README" not in result.output
 
 
 def test_a_repeated_column_header_stops_the_run(tmp_path: Path) -> None:
@@ -875,9 +885,12 @@ def test_a_repeated_column_header_stops_the_run(tmp_path: Path) -> None:
     result = project.dbt("build", vars=LATER_VARS)
     assert result.returncode != 0
     assert "Raw input 'contacts'" in result.output
-    assert "a column header appears twice; DuckDB reads the second copy as email_1" in (
-        result.output
+    assert "the column header email appears more than once" in result.output
+    # a real second column named like a renamed copy is not a repeated header
+    project.write_raw(
+        "contacts", "contact_id,email,created_at,email_2\nC1,,2026-05-01,c1.private@acme.com"
     )
+    project.build(vars=LATER_VARS)
 
 
 def test_rows_of_a_folder_file_without_a_required_column_are_quarantined(tmp_path: Path) -> None:

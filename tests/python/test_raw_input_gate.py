@@ -300,6 +300,16 @@ def test_an_optional_table_under_another_name_breaks_the_contract(tmp_path: Path
     assert result.returncode == 1
     assert "sales_feedback: no sales_feedback.parquet" in result.stdout
     assert "but Sales_Feedback.CSV (names are matched exactly" in result.stdout
+    # the dbt hook's rule: '-' and spaces read as '_', a compressed file, a sub-folder
+    (raw / "Sales_Feedback.CSV").unlink()
+    (raw / "sales-feedback.csv").write_text("feedback_id\nF1\n")
+    (raw / "deals_2026").mkdir()
+    (raw / "deals_2026" / "part-0.csv.gz").write_bytes(b"")
+    (raw / "deals_README.md").write_text("notes")  # not data: no near miss
+    result = gate(raw)
+    assert "but sales-feedback.csv (names" in result.stdout
+    assert "deals: no deals.parquet, deals.csv or deals/ of such files, but " in result.stdout
+    assert "deals_2026/part-0.csv.gz (names" in result.stdout and "README" not in result.stdout
 
 
 def test_a_repeated_column_header_breaks_the_contract(tmp_path: Path) -> None:
@@ -310,9 +320,7 @@ def test_a_repeated_column_header_breaks_the_contract(tmp_path: Path) -> None:
     lines[1:] = [line + ",,a@acme.com" for line in lines[1:]]
     result = gate(raw_folder(tmp_path / "csv", "\n".join(lines) + "\n"))
     assert result.returncode == 1
-    assert "a column header appears twice: DuckDB reads the second copy as Email_1" in (
-        result.stdout
-    )
+    assert "events.csv: the column header email appears more than once" in result.stdout
     raw = raw_folder(tmp_path / "parquet", events(3))
     (raw / "events.csv").unlink()
     columns = ["event_id", "contact_id", "event_type", "occurred_at", "email", "EMAIL"]
@@ -321,7 +329,13 @@ def test_a_repeated_column_header_breaks_the_contract(tmp_path: Path) -> None:
     pq.write_table(table, raw / "events.parquet")
     result = gate(raw)
     assert result.returncode == 1
-    assert "reads the second copy as EMAIL_1" in result.stdout
+    assert "events.parquet: the column header email appears more than once" in result.stdout
+    # a real second column named like a renamed copy is not a repeated header
+    lines = events(3).splitlines()
+    lines[0] += ",email,email_2"
+    lines[1:] = [line + ",a@acme.com,a.private@gmail.com" for line in lines[1:]]
+    result = gate(raw_folder(tmp_path / "email_2", "\n".join(lines) + "\n"))
+    assert result.returncode == 0, result.stdout
 
 
 @pytest.mark.parametrize("file_format", ["csv", "parquet"])
@@ -351,3 +365,9 @@ def test_a_file_of_a_folder_missing_a_required_column_breaks_the_contract(
         "event_id, occurred_at)" in result.stdout
     )
     assert f"part-0.{file_format}" not in result.stdout
+    # an empty file adds no rows (dbt reads it so): not a file without columns
+    (raw / "events" / f"part-1.{file_format}").unlink()
+    (raw / "events" / f"part-2.{file_format}").write_bytes(b"")
+    if file_format == "csv":
+        result = gate(raw)
+        assert result.returncode == 0, result.stdout
