@@ -682,6 +682,21 @@ def test_incremental_run_recomputes_everything_when_it_cannot_trust_the_previous
         "the code or configuration changed since the previous run"
     )
 
+    # a seed file changed and `dbt run` without loading it: that run recomputes with the old
+    # tables; the next build, which loads the new ones, must recompute again (the loaded
+    # configuration is part of the version, not only the files)
+    changed_again = changed.replace(",/pricing,,12,3,", ",/pricing,,13,3,")
+    rules.write_text(changed_again)
+    run(project, TOO_LATE_DAY + dt.timedelta(days=1))
+    assert last_run(project)["recompute_all_reason"] == (
+        "the code or configuration changed since the previous run"
+    )
+    assert project.dbt("seed", vars={"as_of": end_of(TOO_LATE_DAY)}).returncode == 0
+    run(project, TOO_LATE_DAY + dt.timedelta(days=1))
+    assert last_run(project)["recompute_all_reason"] == (
+        "the code or configuration changed since the previous run"
+    )
+
     # so does a macro change, though no model file changes (kept history computed by the old
     # macro would otherwise stay)
     macro = project.root / "macros" / "clean_text.sql"

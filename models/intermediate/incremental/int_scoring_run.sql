@@ -3,7 +3,7 @@
 {#- This run: its mode and what it recomputes. Incremental when the outputs of an earlier run
     exist and --full-refresh is not given (macro incremental_scoring). An incremental run still
     recomputes every contact (recompute_all_reason) when the previous run did not complete, when
-    the code or the configuration changed since it, or when as_of moved back before it; it then
+    the code or the configuration (its files or its loaded seed tables) changed since it, or when as_of moved back before it; it then
     also reloads every raw event. So does a run whose raw events older than the lookback window
     differ from the stored ones (an event that arrived too late, one removed). Otherwise it
     reloads the raw events of the lookback window: occurred_at from the previous as_of minus var
@@ -75,12 +75,22 @@ stored_history as (
 
 {% endif -%}
 
+-- the configuration as loaded: the seed tables, not only their files (in the code version), since
+-- a `dbt run` after a seed file changed computes with the old tables and the next `dbt build`,
+-- which loads the new ones, must then recompute again
+config_loaded as (
+
+    select config_version from {{ ref('int_scoring_config_versioned') }}
+
+),
+
 this_run as (
 
     select
         '{{ invocation_id }}' as invocation_id,
         {{ as_of_timestamp() }} as as_of,
-        '{{ scoring_code_version() }}' as code_version
+        '{{ scoring_code_version() }}' || '/' || config_loaded.config_version as code_version
+    from config_loaded
 
 ),
 
