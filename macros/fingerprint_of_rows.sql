@@ -15,3 +15,17 @@
 {% macro duckdb__fingerprint_of_rows(relation_alias) -%}
     cast(sum(hash({{ relation_alias }})) as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- A fingerprint of one row (all columns of a table alias): the event store keeps each raw event's,
+    so an incremental run notices an old event edited in place. -#}
+{% macro row_fingerprint(relation_alias) %}
+    {{ return(adapter.dispatch('row_fingerprint', 'lead_scoring')(relation_alias)) }}
+{% endmacro %}
+
+{% macro default__row_fingerprint(relation_alias) -%}
+    {{ dbt.hash('cast(' ~ relation_alias ~ ' as ' ~ dbt.type_string() ~ ')') }}
+{%- endmacro %}
+
+{% macro duckdb__row_fingerprint(relation_alias) -%}
+    hash({{ relation_alias }})
+{%- endmacro %}

@@ -99,6 +99,7 @@ final as (
         case
             when reject_reason is not null then {{ json_object_text(rejected_event_raw_columns()) }}
         end as rejected_row_values,
+        raw_row_fingerprint,
         reject_reason
     from classified
 

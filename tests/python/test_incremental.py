@@ -587,6 +587,43 @@ def test_event_later_than_the_lookback_makes_the_run_reload_everything(late_arri
     )
 
 
+def test_an_old_event_edited_in_place_makes_the_run_reload_everything(tmp_path: Path) -> None:
+    """An event older than the lookback whose id and time stay while its contact (a CRM merge)
+    or type changes: each stored event keeps a fingerprint of its raw row, so the run notices
+    and recomputes everything, and the marts equal a full build on the edited export."""
+    contacts = """
+        contact_id,email,job_title,created_at
+        C1,ann@acme.com,CEO,2026-05-01 10:00:00
+        C2,bob@beta.com,CEO,2026-05-01 10:00:00
+        """
+    events = """
+        event_id,contact_id,event_type,occurred_at,form_id
+        E1,C1,form_submission,2026-06-10 10:00:00,demo_request
+        E2,C2,webinar_attended,2026-06-11 10:00:00,
+        E3,C1,page_view,2026-06-30 10:00:00,
+        """
+    edited = events.replace("E1,C1,", "E1,C2,").replace("E2,C2,webinar_attended", "E2,C2,page_view")
+    first_day, next_day = dt.date(2026, 6, 30), dt.date(2026, 7, 1)
+    incremental, reference = DbtProject(tmp_path / "incremental"), DbtProject(tmp_path / "full")
+    incremental.write_raw("contacts", contacts)
+    incremental.write_raw("events", events)
+    run(incremental, first_day, full=True, seeds=True)
+    incremental.write_raw("events", edited)
+    run(incremental, next_day)
+    assert last_run(incremental)["recompute_all_reason"] == (
+        "raw events older than the lookback window changed"
+    )
+    reference.write_raw("contacts", contacts)
+    reference.write_raw("events", edited)
+    run(reference, next_day, full=True, seeds=True)
+    assert not mart_differences(incremental, reference)
+    # the demo request now counts for C2, not C1
+    assert incremental.query(
+        "select contact_id from main.fct_lead_score_breakdown "
+        "where model_id = 'default' and rule_id = 'demo_request'"
+    ) == [("C2",)]
+
+
 def test_verify_kept_history_stops_a_run_that_keeps_stale_rows(
     full_raw: Path, tmp_path: Path
 ) -> None:

@@ -3,14 +3,21 @@
 {#- This run: its mode and what it recomputes. Incremental when the outputs of an earlier run
     exist and --full-refresh is not given (macro incremental_scoring). An incremental run still
     recomputes every contact (recompute_all_reason) when the previous run did not complete, when
-    the code or the configuration (its files or its loaded seed tables) changed since it, or when as_of moved back before it; it then
-    also reloads every raw event. So does a run whose raw events older than the lookback window
-    differ from the stored ones (an event that arrived too late, one removed). Otherwise it
+    the code or the configuration (its files or its loaded seed tables) changed since it, or when
+    as_of moved back before it; it then also reloads every raw event. So does a run whose raw
+    events older than the lookback window differ from the stored ones (an event that arrived too
+    late, one removed, one edited in place). Otherwise it
     reloads the raw events of the lookback window: occurred_at from the previous as_of minus var
     event_lookback_days on. One row. -#}
 
 {%- set previous_started = this if incremental_scoring() else none %}
 {%- set completed_runs = model_relation('fct_scoring_runs') if incremental_scoring() else none %}
+{#- an event store written before the row fingerprints existed (an upgrade): its code version
+    differs anyway, so this run recomputes everything and writes them -#}
+{%- set stored_columns = adapter.get_columns_in_relation(model_relation('int_events_validated'))
+    if incremental_scoring() and execute else [] %}
+{%- set stored_fingerprint = 'events.raw_row_fingerprint'
+    if 'raw_row_fingerprint' in stored_columns | map(attribute='name') | list else 'null' %}
 
 -- depends_on: {{ ref('stg_events__events') }}
 
@@ -37,8 +44,8 @@ previous_started as (
 ),
 
 -- the raw events older than the lookback window must be the ones stored: an event that arrives
--- later than the lookback (or one removed or re-dated in the raw files) would otherwise be
--- missed, so it makes the run reload everything
+-- later than the lookback (or one removed, re-dated or edited in the raw files: each row's
+-- fingerprint is stored) would otherwise be missed, so it makes the run reload everything
 history_starts as (
 
     select
@@ -53,7 +60,8 @@ raw_history as (
     from (
         select
             events.event_id,
-            events.occurred_at
+            events.occurred_at,
+            events.raw_row_fingerprint
         from {{ ref('stg_events__events') }} as events
         where events.occurred_at < (select reloaded_from from history_starts)
     ) as raw_events
@@ -66,7 +74,8 @@ stored_history as (
     from (
         select
             events.event_id,
-            events.occurred_at
+            events.occurred_at,
+            {{ stored_fingerprint }} as raw_row_fingerprint
         from {{ model_relation('int_events_validated') }} as events
         where events.occurred_at < (select reloaded_from from history_starts)
     ) as stored_events

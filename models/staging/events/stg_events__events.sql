@@ -24,7 +24,10 @@ typed as (
         {{ clean_text('content_id') }} as content_id,
         {{ clean_text('session_id') }} as session_id,
         {{ normalize_text('source_system') }} as source_system,
-        {{ clean_text('properties') }} as properties
+        {{ clean_text('properties') }} as properties,
+        -- the raw row as it reads (uncleaned): kept in the event store, so a later run notices an
+        -- old event edited in place (int_scoring_run)
+        {{ row_fingerprint('source') }} as raw_row_fingerprint
     from source
 
 ),
@@ -68,6 +71,7 @@ final as (
         session_id,
         source_system,
         properties,
+        raw_row_fingerprint,
         row_problem
     from classified
 
