@@ -134,8 +134,8 @@
                     {%- do suspects.append(match.group(1)) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- for file in (files[format] if suspects else []) -%}
-                {%- set quoted_file = "'" ~ file | replace("'", "''") ~ "'" -%}
+            {%- for quoted_file in (quoted_files if suspects else []) -%}
+                {%- set file = files[format][loop.index0] -%}
                 {%- if format == 'parquet' -%}
                     {%- set headers = run_query("select name from parquet_schema(" ~ quoted_file ~ ")").columns[0].values() -%}
                 {%- else -%}
