@@ -762,7 +762,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # a scheduler's stop (SIGTERM) unwinds like an error, so the staging folder is removed
-    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    stopped_by = []
+
+    def stop(number, frame):
+        stopped_by.append(number)
+        sys.exit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         summary = run_import(
             input_path=args.input,
@@ -776,7 +782,13 @@ def main(argv: list[str] | None = None) -> int:
             created_at=args.created_at,
             deal_days=args.deal_days,
         )
-    except ImportLeadsError as error:
+    except BaseException as error:
+        # mid-query, DuckDB turns the handler's exit into its own "Query interrupted" error
+        if stopped_by:
+            print("import_leads: stopped (SIGTERM); nothing was written", file=sys.stderr)
+            return 128 + stopped_by[0]
+        if not isinstance(error, ImportLeadsError):
+            raise
         print(f"import_leads: error: {error}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 2
