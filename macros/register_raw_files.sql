@@ -39,8 +39,10 @@
         {%- set raw_path = project_node.root_path ~ '/' ~ raw_path -%}
     {%- endif -%}
     {%- set schema = var('raw_schema') -%}
-    {#- paths go into SQL string literals: a quote in them is doubled -#}
-    {%- set sql_path = raw_path | replace("'", "''") -%}
+    {#- paths go into SQL string literals: a quote in them is doubled; and into DuckDB globs:
+        [ * ? in the folder's path are made literal -#}
+    {%- set sql_path = raw_path | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]')
+        | replace("'", "''") -%}
     {%- set statements = ['create schema if not exists ' ~ schema] -%}
     {%- for table, spec in raw_table_columns().items() -%}
         {%- set files = {} -%}

@@ -257,13 +257,23 @@ def csv_shape_hint(file_format: str, pattern: str) -> str:
     return ""
 
 
+def duckdb_glob(pattern: str) -> str:
+    """A table's pattern (a file, or a folder's *.csv / *.parquet) for DuckDB, which reads it as
+    a glob: [ * ? in the path are made literal (they would match other names, or none)."""
+    path = Path(pattern)
+    wildcard = path.name.startswith("*.")
+    literal = str(path.parent if wildcard else path)
+    escaped = literal.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")
+    return f"{escaped}/{path.name}" if wildcard else escaped
+
+
 def source_sql(file_format: str, pattern: str) -> str:
+    source = sql_text(duckdb_glob(pattern))
     if file_format == "parquet":
-        return f"read_parquet({sql_text(pattern)}, union_by_name = true)"
+        return f"read_parquet({source}, union_by_name = true)"
     # comment = '': the sniffer would otherwise take a row starting with '#' for a comment
     return (
-        f"read_csv({sql_text(pattern)}, all_varchar = true, header = true, union_by_name = true, "
-        "comment = '')"
+        f"read_csv({source}, all_varchar = true, header = true, union_by_name = true, comment = '')"
     )
 
 

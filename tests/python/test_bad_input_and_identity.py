@@ -706,9 +706,10 @@ LATER_VARS = {"as_of": "2026-07-01 00:00:00"}
 def test_rows_starting_with_hash_are_data_and_paths_may_hold_a_quote(tmp_path: Path) -> None:
     """DuckDB's CSV sniffer takes '#' for a comment sign when the other ids look numeric, and
     would drop such a row before it reaches the raw view (and the reconcile test). A quote in
-    the raw folder's path, or in a file name of a table folder, must not break the SQL."""
+    the raw folder's path, or in a file name of a table folder, must not break the SQL; nor
+    DuckDB's glob characters in the path (a folder named "[2026] raw*?" matched no file)."""
     project = DbtProject(tmp_path / "project")
-    raw = tmp_path / "it's raw"
+    raw = tmp_path / "[2026] it's raw*?"
     (raw / "events").mkdir(parents=True)
     (raw / "contacts.csv").write_text(
         "contact_id,created_at\nC1,2026-05-01 00:00:00\nC2,2026-05-01 00:00:00\n"

@@ -271,11 +271,15 @@ def test_two_gates_sharing_a_docs_folder_take_turns(tmp_path: Path) -> None:
 
 def test_rows_starting_with_hash_are_checked_and_paths_may_hold_a_quote(tmp_path: Path) -> None:
     """A '#' row is data (DuckDB's sniffer would drop it as a comment when the ids look numeric),
-    and a quote in the folder's path does not break the gate's SQL."""
+    and a quote or DuckDB's glob characters in the folder's path do not break the gate's SQL:
+    a table's folder is read through a glob, in which "[2026]" would match "2" and not itself."""
     lines = ["event_id,contact_id,event_type,occurred_at"]
     lines += [f"{n},C1,page_view,2026-01-0{n - 1000} 10:00:00" for n in range(1001, 1006)]
     lines[3] = "#" + lines[3]
-    result = gate(raw_folder(tmp_path / "it's here", "\n".join(lines) + "\n"))
+    raw = raw_folder(tmp_path / "[2026] it's here*?", "\n".join(lines) + "\n")
+    (raw / "events").mkdir()
+    (raw / "events.csv").rename(raw / "events" / "day [1].csv")
+    result = gate(raw)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "events               ok                 5 rows" in result.stdout
 
