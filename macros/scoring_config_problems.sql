@@ -67,6 +67,11 @@
 {%- do checks.append(('scoring_rules', rule_key, sr,
     "(model_id, rule_id) in (select (model_id, rule_id) from " ~ sr ~ " group by model_id, rule_id having count(*) > 1)",
     "'duplicate rule_id ''' || rule_id || ''' in model ''' || model_id || ''''")) -%}
+{#- fct_lead_score_breakdown gives caps, the inactivity penalty, feedback and the clamp rows of
+    their own under these rule ids: a rule of that name would share its row key -#}
+{%- do checks.append(('scoring_rules', rule_key, sr,
+    "rule_id in ('inactivity', 'sales_feedback', 'clamp') or starts_with(rule_id, 'cap:')",
+    "'rule_id ''' || rule_id || ''' is reserved for the breakdown''s own rows (inactivity, sales_feedback, clamp, cap:<group>)'")) -%}
 {%- do checks.append(('scoring_rules', rule_key, sr,
     "lower(trim(kind)) not in ('property', 'event', 'event_count')",
     "'unknown kind ''' || kind || ''' (expected property, event or event_count)'")) -%}
@@ -86,10 +91,10 @@
     "lower(trim(operator)) in ('" ~ operators | reject('in', ['is_set', 'is_not_set']) | join("', '") ~ "') and value is null",
     "'operator ''' || lower(trim(operator)) || ''' needs a value'")) -%}
 {%- do checks.append(('scoring_rules', rule_key, sr,
-    "lower(trim(operator)) in ('" ~ numeric_operators | join("', '") ~ "') and try_cast(trim(value) as decimal(38, 6)) is null",
+    "lower(trim(operator)) in ('" ~ numeric_operators | join("', '") ~ "') and try_cast(trim(value) as decimal(38, 18)) is null",
     "'operator ''' || lower(trim(operator)) || ''' needs a numeric value, got ''' || value || ''''")) -%}
 {%- do checks.append(('scoring_rules', rule_key, sr,
-    "lower(trim(operator)) = 'between' and (try_cast(trim(split_part(value, '|', 1)) as decimal(38, 6)) is null or try_cast(trim(split_part(value, '|', 2)) as decimal(38, 6)) is null or try_cast(trim(split_part(value, '|', 1)) as decimal(38, 6)) > try_cast(trim(split_part(value, '|', 2)) as decimal(38, 6)))",
+    "lower(trim(operator)) = 'between' and (try_cast(trim(split_part(value, '|', 1)) as decimal(38, 18)) is null or try_cast(trim(split_part(value, '|', 2)) as decimal(38, 18)) is null or try_cast(trim(split_part(value, '|', 1)) as decimal(38, 18)) > try_cast(trim(split_part(value, '|', 2)) as decimal(38, 18)))",
     "'between needs ''low|high'' with low <= high, got ''' || value || ''''")) -%}
 {%- do checks.append(('scoring_rules', rule_key, sr,
     "lower(trim(kind)) in ('event', 'event_count') and trim(field) <> '*' and lower(trim(field)) not in (select lower(trim(event_type)) from " ~ et ~ " where event_type is not null)",

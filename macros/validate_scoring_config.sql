@@ -65,13 +65,17 @@
             {%- do problems.append(node.original_file_path ~ ': missing column(s) ' ~ missing | join(', ')) -%}
             {%- continue -%}
         {%- endif -%}
-        {#- a value that does not fit the seed's column type (e.g. points = 'ten') -#}
+        {#- a value that does not fit the seed's column type (e.g. points = 'ten'), or that the
+            type would round (window_days = '7.5' loads as 8, points = '1.005' as 1.01) -#}
         {%- set type_checks = [] -%}
         {%- for column, data_type in column_types.items() -%}
+            {%- set typed = "try_cast(trim(" ~ column ~ ") as " ~ data_type ~ ")" -%}
+            {%- set rounded = ("or try_cast(trim(" ~ column ~ ") as decimal(38, 18)) <> " ~ typed)
+                if modules.re.match('(integer|decimal)', data_type | lower) else '' -%}
             {%- do type_checks.append(
                 "select csv_line, " ~ config_row_key(config_seed_keys()[seed_name]) ~ " as row_key, '"
                 ~ column ~ " = ''' || " ~ column ~ " || ''' is not a valid " ~ data_type ~ "' as problem "
-                ~ "from " ~ raw_table ~ " where " ~ column ~ " is not null and try_cast(trim(" ~ column ~ ") as " ~ data_type ~ ") is null") -%}
+                ~ "from " ~ raw_table ~ " where " ~ column ~ " is not null and (" ~ typed ~ " is null " ~ rounded ~ ")") -%}
         {%- endfor -%}
         {%- for row in run_query(type_checks | join(' union all ') ~ ' order by 1').rows -%}
             {%- do problems.append(node.original_file_path ~ ' line ' ~ row[0] ~ ' (' ~ row[1] ~ '): ' ~ row[2]) -%}

@@ -5,10 +5,13 @@
     Property rules match against this; a view, and only the columns some property rule
     reads are unpivoted. One row per contact and attribute. -#}
 
+{#- contact_id, created_at and updated_at too: SPEC 4 lets a property rule read any contacts
+    column (times read as 'YYYY-MM-DD HH:MM:SS' text) -#}
 {%- set contact_columns = [
-    'email', 'email_domain', 'first_name', 'last_name', 'company_name', 'company_domain',
-    'job_title', 'industry', 'country', 'employee_count', 'annual_revenue', 'lead_source',
-    'lead_source_detail', 'contact_type', 'owner_id', 'email_opt_out',
+    'contact_id', 'email', 'email_domain', 'first_name', 'last_name', 'company_name',
+    'company_domain', 'job_title', 'industry', 'country', 'employee_count', 'annual_revenue',
+    'lead_source', 'lead_source_detail', 'contact_type', 'owner_id', 'email_opt_out',
+    'created_at', 'updated_at',
 ] -%}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score

@@ -155,7 +155,7 @@ matched_events as (
     from events_joined_to_rules
     where filter_attribute is null
         or {{ rule_condition_holds(
-            'filter_operator', 'filter_subject', try_cast('filter_subject', 'decimal(38, 6)'),
+            'filter_operator', 'filter_subject', try_cast('filter_subject', 'decimal(38, 18)'),
             'filter_value_text', 'filter_value_number', 'filter_value_low', 'filter_value_high'
         ) }}
 

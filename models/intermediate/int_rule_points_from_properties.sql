@@ -48,7 +48,7 @@ matched_known_values as (
         on attributes.contact_id = contacts.contact_id
     where rules.operator <> 'is_not_set'
         and {{ rule_condition_holds(
-            'rules.operator', 'attributes.attribute_text', try_cast('attributes.attribute_value', 'decimal(38, 6)'),
+            'rules.operator', 'attributes.attribute_text', try_cast('attributes.attribute_value', 'decimal(38, 18)'),
             'rules.value_text', 'rules.value_number', 'rules.value_low', 'rules.value_high'
         ) }}
 

@@ -782,6 +782,7 @@ def test_the_copy_kept_of_a_duplicated_contact_does_not_depend_on_the_read_order
         ("2026-06-01 10:00:00 UTC+2", None),  # the cast would drop the +2
         ("2026-06-01 10:00:00+99", None),  # the cast would shift it by 99 hours
         ("2026-06-01 10:00:00+15", None),
+        ("2026-06-01 10:00:00+14:30", None),
         # still read, and converted to UTC
         ("2026-06-01 10:00:00+14", "2026-05-31 20:00:00"),
         ("2026-06-01 10:00:00-0500", "2026-06-01 15:00:00"),
@@ -791,6 +792,11 @@ def test_the_copy_kept_of_a_duplicated_contact_does_not_depend_on_the_read_order
         ("2026-06-01t10:00:00z", "2026-06-01 10:00:00"),
         ("2026-06-01 10:00:00.25", "2026-06-01 10:00:00.25"),
         ("2026-6-1", "2026-06-01 00:00:00"),
+        # short text with a time takes the checks: the cast alone would drop the offset
+        ("2026-6-1 9:00+02", "2026-06-01 07:00:00"),
+        ("2026-6-1 9:00-05", "2026-06-01 14:00:00"),
+        ("2026-6-1 9:00", "2026-06-01 09:00:00"),
+        ("2026-06-01 10:00:00+14:00", "2026-05-31 20:00:00"),
     ],
 )
 def test_text_duckdb_would_misread_as_a_time_is_unparseable(

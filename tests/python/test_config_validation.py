@@ -236,6 +236,19 @@ CASES = [
         "model 'plg' is not the lifecycle model (is_lifecycle_model in scoring_models)",
         "seed", id="threshold-of-another-model",
     ),
+    # the breakdown's own rows (inactivity penalty, feedback, clamp, caps) use these rule ids
+    pytest.param(
+        "scoring_rules", {"rule_id": "email_open"}, {"rule_id": "inactivity"},
+        "rule_id 'inactivity' is reserved for the breakdown's own rows (inactivity, "
+        "sales_feedback, clamp, cap:<group>)",
+        "build", id="reserved-rule-id",
+    ),
+    pytest.param(
+        "scoring_rules", {"rule_id": "email_open"}, {"rule_id": "cap:email"},
+        "rule_id 'cap:email' is reserved for the breakdown's own rows (inactivity, "
+        "sales_feedback, clamp, cap:<group>)",
+        "seed", id="reserved-cap-rule-id",
+    ),
 ]  # fmt: skip
 
 
@@ -366,6 +379,25 @@ def test_value_not_fitting_the_column_type_is_rejected(lead_project: DbtProject)
     # The type check names the file, the line, the column and the value; it does not print the
     # row key (model_id=..., rule_id=...), so the key is not checked here.
     problem = "points = 'ten' is not a valid decimal(18,2)"
+    assert_rejected(lead_project, result, Problem("scoring_rules", line, None, problem))
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"window_days": "7.5"}, "window_days = '7.5' is not a valid integer"),
+        ({"max_occurrences": "2.5"}, "max_occurrences = '2.5' is not a valid integer"),
+        ({"points": "1.005"}, "points = '1.005' is not a valid decimal(18,2)"),
+    ],
+    ids=["fractional-window", "fractional-occurrences", "points-beyond-cents"],
+)
+def test_value_the_column_type_would_round_is_rejected(
+    lead_project: DbtProject, changes: dict[str, str], problem: str
+) -> None:
+    # DuckDB casts '7.5' to the integer 8 and '1.005' to 1.01 without an error: the seed would
+    # load a value other than the one written
+    line, _ = edit_seed(lead_project, "scoring_rules", {"rule_id": "email_open"}, changes)
+    result = run(lead_project, "seed")
     assert_rejected(lead_project, result, Problem("scoring_rules", line, None, problem))
 
 

@@ -777,3 +777,104 @@ def test_config_version_is_on_every_row_and_changes_with_the_config(
     assert lifecycle.dbt("run", "-s", "int_scoring_config_versioned", vars=vars_).returncode == 0
     changed = lifecycle.query("select config_version from main.int_scoring_config_versioned")
     assert changed[0][0] != versions[0][0]
+
+
+@pytest.fixture(scope="module")
+def feedback_moments(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """Feedback at the moment the score crosses mql, and a spike's boundary (the module's seeds).
+    - NRL (gmail -30): the demo on 01-05 (20, a lead); on 01-10 09:00 four visits (+40) and
+      not_ready (-20) arrive together: 40 >= mql, and not_ready moves nothing on a lead.
+    - FBC, created 01-10: the demo (01-05) and two visits (01-06) count from created_at (70), as
+      does its not_ready of 01-08 (-20): 50 >= mql at created_at, its only moment.
+    - UQX (gmail -30): the demo on 01-05 (20, a lead); on 01-10 09:00 ten visits (+100) and
+      unqualified (-50): 70 >= mql, but unqualified decides the moment (subscriber, blocked).
+    - SPK: the demo on 01-05 09:00 (0 -> 50, a spike), a visit exactly 7 days later (60): over
+      [01-05 09:00, 01-12 09:00] the score starts at 50, so +10, no spike. SPK2: the same visit
+      an hour later, no spike either."""
+    project = DbtProject(tmp_path_factory.mktemp("feedback_moments") / "project")
+    for name, text in SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw(
+        "contacts",
+        """
+        contact_id,email,owner_id,created_at
+        NRL,nrl@gmail.com,o,2026-01-01 00:00:00
+        FBC,fbc@acme.com,o,2026-01-10 00:00:00
+        UQX,uqx@gmail.com,o,2026-01-01 00:00:00
+        SPK,spk@acme.com,o,2026-01-01 00:00:00
+        SPK2,spk2@acme.com,o,2026-01-01 00:00:00
+        """,
+    )
+    events = ["event_id,contact_id,event_type,occurred_at,form_id"]
+    events += [
+        f"{contact}_demo,{contact},form_submission,2026-01-05 09:00:00,demo"
+        for contact in ("NRL", "FBC", "UQX")
+    ]
+    events += [f"nrl_pv{n},NRL,page_view,2026-01-10 09:00:00," for n in range(4)]
+    events += [f"fbc_pv{n},FBC,page_view,2026-01-06 09:00:00," for n in range(2)]
+    events += [f"uqx_pv{n},UQX,page_view,2026-01-10 09:00:00," for n in range(10)]
+    events += [
+        "spk_demo,SPK,form_submission,2026-01-05 09:00:00,demo",
+        "spk_pv,SPK,page_view,2026-01-12 09:00:00,",
+        "spk2_demo,SPK2,form_submission,2026-01-05 09:00:00,demo",
+        "spk2_pv,SPK2,page_view,2026-01-12 10:00:00,",
+    ]
+    project.write_raw("events", "\n".join(events))
+    project.write_raw(
+        "sales_feedback",
+        """
+        feedback_id,contact_id,feedback,reason,rep_id,created_at
+        nrl_f,NRL,not_ready,later,r1,2026-01-10 09:00:00
+        fbc_f,FBC,not_ready,later,r1,2026-01-08 00:00:00
+        uqx_f,UQX,unqualified,no budget,r1,2026-01-10 09:00:00
+        """,
+    )
+    project.build(vars={"as_of": AS_OF})
+    return project
+
+
+def test_the_score_of_a_feedback_moment_can_still_cross_mql(feedback_moments: DbtProject) -> None:
+    """SPEC 5: mql at the first time the score >= the threshold, evaluated at event and feedback
+    times. not_ready (to mql) moves nothing on a lead, so its moment's score decides mql; a
+    contact whose every change lands on one feedback moment (FBC) still becomes an MQL."""
+    assert stages(feedback_moments, "NRL") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("20.00")),
+        ("mql", ts("2026-01-10 09:00:00"), "score", Decimal("40.00")),
+    ]
+    # and a spike there: 0 before the demo of 01-05 (within 7 days) to 40
+    assert [row[:2] for row in alerts(feedback_moments, "NRL")] == [
+        ("mql", ts("2026-01-10 09:00:00")),
+        ("score_spike", ts("2026-01-10 09:00:00")),
+    ]
+    assert stages(feedback_moments, "FBC") == [
+        ("subscriber", ts("2026-01-10 00:00:00"), "created", Decimal("50.00")),
+        ("lead", ts("2026-01-10 00:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-10 00:00:00"), "score", Decimal("50.00")),
+    ]
+    row = lead_score(feedback_moments, "FBC")
+    assert (row["lifecycle_stage"], row["total_score"]) == ("mql", Decimal("50.00"))
+    # unqualified decides its moment: back to subscriber, no mql entry or alert first
+    assert stages(feedback_moments, "UQX") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("20.00")),
+        ("subscriber", ts("2026-01-10 09:00:00"), "feedback", Decimal("70.00")),
+    ]
+    assert [row[:2] for row in alerts(feedback_moments, "UQX")] == [
+        ("score_spike", ts("2026-01-10 09:00:00"))
+    ]
+
+
+def test_a_rise_already_alerted_is_not_a_spike_again_within_days_later(
+    feedback_moments: DbtProject,
+) -> None:
+    """SPEC 6: a spike is a rise of min_increase within within_days. At 01-12 09:00, exactly 7
+    days after the demo, the span starts with the score as it is then (50): +10, no spike."""
+    spikes = feedback_moments.query(
+        "select contact_id, triggered_at, total_score_at_trigger from main.fct_sales_alerts "
+        "where alert_type = 'score_spike' and contact_id like 'SPK%' order by contact_id"
+    )
+    assert spikes == [
+        ("SPK", ts("2026-01-05 09:00:00"), Decimal("50.00")),
+        ("SPK2", ts("2026-01-05 09:00:00"), Decimal("50.00")),
+    ]

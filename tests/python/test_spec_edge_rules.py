@@ -383,3 +383,100 @@ def test_score_percentile_runs_from_lowest_to_highest(edge: DbtProject) -> None:
     # STUDENT (-20) is the lowest total, NOSQL (116) the highest
     percentiles = dict(edge.query("select contact_id, score_percentile from main.fct_lead_scores"))
     assert (percentiles["STUDENT"], percentiles["NOSQL"]) == (Decimal("0.00"), Decimal("100.00"))
+
+
+CONTACT_COLUMN_SEEDS = {
+    "scoring_models": """
+        model_id,description,min_score,max_score,is_lifecycle_model
+        default,contacts columns and pipes,,,true
+    """,
+    "scoring_groups": """
+        model_id,group_id,score_type,max_points,decay_percent,decay_period_days
+        default,fit,fit,,,
+    """,
+    # points are powers of two, so a total tells which rules matched
+    "scoring_rules": """
+        model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
+        default,r_created,fit,property,created_at,,is_set,,,1,,,
+        default,r_id,fit,property,contact_id,,starts_with,VIP,,2,,,
+        default,r_no_created,fit,property,created_at,,is_not_set,,,4,,,
+        default,r_updated,fit,property,updated_at,,starts_with,2026-02,,8,,,
+        default,r_pipe,fit,property,job_title,,contains,sales | emea,,16,,,
+        default,r_pipe_eq,fit,property,company_name,,eq,Foo | Bar,,32,,,
+        default,r_pipe_in,fit,property,industry,,in,retail | software,,64,,,
+        default,r_ratio,fit,property,ratio,,lt,0.5,,128,,,
+        default,r_tiny,fit,property,propensity,,gt,0,,256,,,
+    """,
+    "scoring_inactivity": """
+        model_id,days_inactive,penalty_points,resets_engagement
+    """,
+    "score_grades": """
+        model_id,dimension,band,min_points
+    """,
+    "lifecycle_thresholds": """
+        model_id,stage,min_score,required_rule_id
+        default,mql,100000,
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def contact_columns(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject(tmp_path_factory.mktemp("contact_columns") / "project")
+    for name, text in CONTACT_COLUMN_SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw(
+        "contacts",
+        """
+        contact_id,email,company_name,job_title,industry,owner_id,created_at,updated_at
+        PLAIN,plain@acme.com,Acme,,,o,2026-01-01 00:00:00,
+        vip1,vip1@acme.com,Acme,,,o,2026-01-01 00:00:00,2026-02-03 10:00:00
+        PIPE,pipe@acme.com,Foo | Bar,Head of Sales | EMEA,Software,o,2026-01-01 00:00:00,
+        TINY,tiny@acme.com,Acme,,,o,2026-01-01 00:00:00,
+        """,
+    )
+    project.write_raw(
+        "contact_properties",
+        """
+        contact_id,property,value,updated_at
+        TINY,ratio,0.4999999,2026-01-01 00:00:00
+        TINY,propensity,0.0000004,2026-01-01 00:00:00
+        """,
+    )
+    project.write_raw("events", "event_id,contact_id,event_type,occurred_at")
+    project.build(vars={"as_of": AS_OF})
+    return project
+
+
+def test_property_rules_read_every_contacts_column(contact_columns: DbtProject) -> None:
+    """SPEC 4: a property rule's field is "a contacts column or a custom property", the required
+    contact_id and created_at and the optional updated_at too (text comparison, case-insensitive:
+    'vip1' starts with 'VIP'; a time reads as 'YYYY-MM-DD HH:MM:SS')."""
+    assert breakdown(contact_columns, "PLAIN") == {"r_created": Decimal("1.00")}
+    assert breakdown(contact_columns, "vip1") == {
+        "r_created": Decimal("1.00"),
+        "r_id": Decimal("2.00"),
+        "r_updated": Decimal("8.00"),
+    }
+
+
+def test_only_lists_and_ranges_trim_around_their_pipes(contact_columns: DbtProject) -> None:
+    """SPEC 3: lists and ranges are separated by `|` (their items compared trimmed: 'retail |
+    software' holds 'software'); for any other operator a `|` is part of the value, so
+    'Foo | Bar' equals 'Foo | Bar' and 'Head of Sales | EMEA' contains 'sales | emea'."""
+    assert breakdown(contact_columns, "PIPE") == {
+        "r_created": Decimal("1.00"),
+        "r_pipe": Decimal("16.00"),
+        "r_pipe_eq": Decimal("32.00"),
+        "r_pipe_in": Decimal("64.00"),
+    }
+
+
+def test_numeric_operators_compare_numbers_beyond_six_decimals(contact_columns: DbtProject) -> None:
+    """SPEC 3: gt / lt compare numbers: 0.4999999 < 0.5 and 0.0000004 > 0 (a model's propensity
+    score has more than six decimals; rounded to six they would read 0.5 and 0)."""
+    assert breakdown(contact_columns, "TINY") == {
+        "r_created": Decimal("1.00"),
+        "r_ratio": Decimal("128.00"),
+        "r_tiny": Decimal("256.00"),
+    }

@@ -8,10 +8,11 @@
 {#- Everything that can move a contact between lifecycle stages (SPEC 5), in the order the state
     machine reads it: created_at, the first conversion event, the moments the lifecycle score
     qualifies for mql or sql, sales feedback, the first deal and the first won deal. Qualifying
-    moments are kept sparse (never a feedback's moment, which the feedback decides): when a
-    qualification starts to hold, and the first qualifying moment
+    moments are kept sparse: when a qualification starts to hold, and the first qualifying moment
     after each feedback at which the score rises (a not_ready SQL re-enters sql there, even if the
     score never dipped; a fall, e.g. an inactivity step or a negative event, is not reaching it).
+    A feedback's own moment decides sql by the feedback alone; its score can still cross mql,
+    unless a feedback of that moment moves the contact elsewhere or blocks requalification.
     Each trigger carries the score at that moment. One row per contact and trigger. -#}
 
 -- incremental runs recompute only the contacts of int_contacts_to_score
@@ -138,16 +139,19 @@ qualification_of_qualifying_contacts as (
 
 -- the moments that can be triggers: a threshold crossed, or after a feedback a qualifying moment at
 -- which the score rises (the first of these per feedback period is one, found below among these
--- few rows rather than all moments)
+-- few rows rather than all moments); at a feedback's moment, an mql crossing only
 trigger_candidates as (
 
     select * from qualification_of_qualifying_contacts
-    where not is_feedback_moment
+    where (
+        not is_feedback_moment
         and (
             (is_mql_qualified and not was_mql_qualified)
             or (is_sql_qualified and not was_sql_qualified)
             or (feedback_count > 0 and is_score_rise and (is_mql_qualified or is_sql_qualified))
         )
+    )
+    or (is_feedback_moment and is_mql_qualified and not was_mql_qualified)
 
 ),
 
@@ -177,7 +181,10 @@ score_triggers as (
         cast(null as {{ dbt.type_string() }}) as trigger_id,
         cast(null as {{ dbt.type_string() }}) as detail,
         qualification_changes.is_mql_qualified,
-        qualification_changes.is_sql_qualified,
+        -- a feedback's moment is the feedback's for sql: not_ready given as events lift the score
+        -- over sql is not an sql entry
+        qualification_changes.is_sql_qualified and not qualification_changes.is_feedback_moment
+            as is_sql_qualified,
         thresholds.mql_min_score,
         thresholds.mql_required_rule_id,
         thresholds.sql_min_score,
@@ -192,9 +199,6 @@ score_triggers as (
     cross join scoring_models
     left join thresholds
         on scoring_models.model_id = thresholds.model_id
-    -- a feedback's moment is the feedback's (trigger_candidates): sales_ready whose own points
-    -- cross mql is an sql entry, not an mql one first; not_ready given as events lift the score is
-    -- not an sql entry
     where (qualification_changes.is_mql_qualified and not qualification_changes.was_mql_qualified)
         or (qualification_changes.is_sql_qualified and not qualification_changes.was_sql_qualified)
         or (
@@ -386,10 +390,31 @@ other_triggers_scored as (
 
 ),
 
+-- the moments whose feedback moves the contact to a stage other than mql or blocks
+-- requalification: the feedback decides them, so their score is no entry (sales_ready whose own
+-- points cross mql is an sql entry, not an mql one first; unqualified is no mql entry first)
+feedback_decided_moments as (
+
+    select distinct
+        contact_id,
+        triggered_at
+    from other_triggers_moved
+    where trigger_type = 'feedback'
+        and (coalesce(blocks_requalification, false) or coalesce(to_stage_rank, 3) <> 3)
+
+),
+
 all_triggers as (
 
-    select * from score_triggers
+    select score_triggers.*
+    from score_triggers
+    left join feedback_decided_moments
+        on score_triggers.contact_id = feedback_decided_moments.contact_id
+        and score_triggers.triggered_at = feedback_decided_moments.triggered_at
+    where feedback_decided_moments.contact_id is null
+
     union all
+
     select * from other_triggers_scored
 
 ),

@@ -79,7 +79,10 @@ timeline as (
         {{ epoch_microseconds('lifecycle_timeline.changed_at') }} as changed_at_us,
         spike_rule.min_increase,
         spike_rule.within_days,
-        spike_rule.within_days * 86400000000 as within_us
+        spike_rule.within_days * 86400000000 as within_us,
+        -- the span [t - within_days, t] holds the score as it is at t - within_days: a change at
+        -- exactly that time is its start, and the score before it lies outside
+        spike_rule.within_days * 86400000000 - 1 as within_reach_us
     from lifecycle_timeline
     inner join spanning_contacts
         on lifecycle_timeline.score_key = spanning_contacts.score_key
@@ -87,7 +90,7 @@ timeline as (
 
 ),
 
--- the lowest score over [t - within_days, t]: the scores before each change in that span
+-- the lowest score over [t - within_days, t]: the scores before each change after its start
 rises as (
 
     select
@@ -99,7 +102,7 @@ rises as (
         changed_at_us,
         within_us,
         min(previous_total_score) over (
-            partition by score_key order by changed_at_us range between within_us preceding and current row
+            partition by score_key order by changed_at_us range between within_reach_us preceding and current row
         ) as lowest_total_score
     from timeline
 

@@ -18,8 +18,13 @@ normalized as (
         -- not lower-cased: a properties.<key> keeps its case (JSON keys are case-sensitive)
         {{ clean_text('filter_field') }} as filter_field,
         {{ normalize_text('operator') }} as operator,
-        -- list items are compared trimmed: 'a | b' means 'a|b'
-        {{ trim_list_separators(normalize_text('value')) }} as value_text,
+        -- list and range items are compared trimmed: 'a | b' means 'a|b'; any other operator
+        -- compares the value as written ('Foo | Bar' holds a pipe)
+        case
+            when {{ normalize_text('operator') }} in ('in', 'not_in', 'between')
+                then {{ trim_list_separators(normalize_text('value')) }}
+            else {{ normalize_text('value') }}
+        end as value_text,
         coalesce({{ normalize_text('aggregate') }}, 'count') as aggregate,
         points,
         max_occurrences,
@@ -46,13 +51,13 @@ filters as (
         end as filter_operator,
         case
             when kind = 'event_count'
-                then {{ trim_list_separators("nullif(lower(trim(substring(
+                then nullif(lower(trim(substring(
                         filter_field,
-                        length(" ~ dbt.split_part('filter_field', "' '", 1) ~ ")
-                        + length(" ~ dbt.split_part('filter_field', "' '", 2) ~ ") + 2
-                    ))), '')") }}
+                        length({{ dbt.split_part('filter_field', "' '", 1) }})
+                        + length({{ dbt.split_part('filter_field', "' '", 2) }}) + 2
+                    ))), '')
             else value_text
-        end as filter_value_text
+        end as filter_value_written
     from normalized
 
 ),
@@ -66,7 +71,12 @@ attributes as (
             when lower(attribute_text) like 'properties.%'
                 then 'properties.' || substring(attribute_text, 12)
             else lower(attribute_text)
-        end as filter_attribute
+        end as filter_attribute,
+        case
+            when filter_operator in ('in', 'not_in', 'between')
+                then {{ trim_list_separators('filter_value_written') }}
+            else filter_value_written
+        end as filter_value_text
     from filters
 
 ),
@@ -79,13 +89,13 @@ final as (
         -- one integer per rule and contact (contact_number * rule_count + rule_number)
         row_number() over (order by model_id, rule_id) - 1 as rule_number,
         count(*) over () as rule_count,
-        {{ try_cast('value_text', 'decimal(38, 6)') }} as value_number,
-        {{ try_cast(dbt.split_part('value_text', "'|'", 1), 'decimal(38, 6)') }} as value_low,
-        {{ try_cast(dbt.split_part('value_text', "'|'", 2), 'decimal(38, 6)') }} as value_high,
-        {{ try_cast('filter_value_text', 'decimal(38, 6)') }} as filter_value_number,
-        {{ try_cast(dbt.split_part('filter_value_text', "'|'", 1), 'decimal(38, 6)') }}
+        {{ try_cast('value_text', 'decimal(38, 18)') }} as value_number,
+        {{ try_cast(dbt.split_part('value_text', "'|'", 1), 'decimal(38, 18)') }} as value_low,
+        {{ try_cast(dbt.split_part('value_text', "'|'", 2), 'decimal(38, 18)') }} as value_high,
+        {{ try_cast('filter_value_text', 'decimal(38, 18)') }} as filter_value_number,
+        {{ try_cast(dbt.split_part('filter_value_text', "'|'", 1), 'decimal(38, 18)') }}
             as filter_value_low,
-        {{ try_cast(dbt.split_part('filter_value_text', "'|'", 2), 'decimal(38, 6)') }}
+        {{ try_cast(dbt.split_part('filter_value_text', "'|'", 2), 'decimal(38, 18)') }}
             as filter_value_high
     from attributes
 
