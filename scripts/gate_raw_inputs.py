@@ -522,6 +522,8 @@ def validate_table(
                 if has_failed_to_run(outcome) and failed not in report.problems:
                     report.problems.append(failed)
         raw_examples = text_examples(connection, file_format, pattern, outcomes, settings)
+    except duckdb.OutOfMemoryException:
+        raise  # the gate's own memory, not the file: no judgement (exit 3, not 1)
     except duckdb.Error as error:
         report.problems.append(
             f"cannot read {pattern}: {str(error).splitlines()[0]}"

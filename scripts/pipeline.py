@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
@@ -47,6 +48,8 @@ EXIT_GATE, EXIT_BUILD, EXIT_STALE, EXIT_PUBLISH, EXIT_EXPORT, EXIT_LOCKED = 10, 
 EXIT_GATE_ERROR, GATE_CONTRACT_BROKEN = 15, 1
 # an error of the pipeline's own code (a traceback in the log), as Python's own exit code
 EXIT_PIPELINE_ERROR = 1
+# how raw_data_path reads as null (the dbt hook's rule): --vars may spell it as a word
+NULL_WORDS = ("", "none", "null")
 
 
 class Run:
@@ -135,11 +138,10 @@ def stale_inputs(database: Path, stale_after_hours: float) -> list[str]:
         connection.close()
     problems = []
     for table, newest in (("events", newest_event), ("contacts", newest_contact)):
-        if as_of is None:
-            break
+        # checked before as_of, which is read from the scores: no contacts, no scores either
         if newest is None:
             problems.append(f"{table}: no accepted rows at all")
-        elif (as_of - newest).total_seconds() > stale_after_hours * 3600:
+        elif as_of is not None and (as_of - newest).total_seconds() > stale_after_hours * 3600:
             hours = (as_of - newest).total_seconds() / 3600
             problems.append(
                 f"{table}: newest row {newest} is {hours:.1f} h before as_of {as_of} "
@@ -193,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     args.database = args.database.resolve()
+    # a first deployment may name a folder that does not exist yet (dbt would not create it)
+    args.database.parent.mkdir(parents=True, exist_ok=True)
     lock_path = args.database.with_name(f".{args.database.name}.pipeline.lock")
     lock = open(lock_path, "w")  # noqa: SIM115 - held for the whole run
     try:
@@ -252,7 +256,16 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
     }
     if args.verify_kept_history:
         dbt_vars["verify_kept_history"] = True
-    raw_path = Path(args.raw_data_path or "data/raw")
+    # the folder dbt reads: the option, else the project's var (dbt_project.yml)
+    raw_setting = args.raw_data_path
+    if raw_setting is None:
+        with open(args.project_dir / "dbt_project.yml", encoding="utf-8") as file:
+            raw_setting = (yaml.safe_load(file).get("vars") or {}).get("raw_data_path")
+    # null (as the dbt hook reads it): the raw tables are in the warehouse, no files to gate
+    raw_in_warehouse = raw_setting is None or str(raw_setting).strip().lower() in NULL_WORDS
+    if raw_in_warehouse and not args.skip_gate:
+        run.say("gate: skipped, raw_data_path is null (the raw tables are in the warehouse)")
+    raw_path = Path(str(raw_setting or ""))
     config_dir = args.project_dir / env.get("LEAD_SCORING_CONFIG_DIR", "seeds")
     build = [str(Path(python).with_name("dbt")), "build", "--project-dir", str(args.project_dir)]
     if args.full_refresh:
@@ -265,7 +278,7 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
              "--docs-dir", str(args.log_dir / "raw_input_gate"), "--config-dir", str(config_dir),
              *passed_on(args, "gate_", ("tolerance_percent", "min_timestamp", "memory_limit"))],
             EXIT_GATE,
-            not args.skip_gate,
+            not args.skip_gate and not raw_in_warehouse,
         ),
         ("build", build + (["--vars", json.dumps(dbt_vars)] if dbt_vars else []), EXIT_BUILD, True),
         ("freshness", None, EXIT_STALE, True),

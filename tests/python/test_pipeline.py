@@ -128,6 +128,52 @@ def test_stale_check_reads_accepted_events_only(tmp_path: Path) -> None:
     assert stale_inputs(database, 300) == []
 
 
+def test_no_contacts_and_no_events_at_all_are_stale_inputs(tmp_path: Path) -> None:
+    """A source that delivers header-only files has stopped arriving: the freshness check says
+    so, although the scores (where as_of is read) are then empty too."""
+    database = tmp_path / "built.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create table fct_lead_scores (scored_at timestamp);"
+            "create table dim_contacts (created_at timestamp);"
+            "create table int_events_validated (occurred_at timestamp, reject_reason varchar);"
+        )
+    assert stale_inputs(database, 48) == [
+        "events: no accepted rows at all",
+        "contacts: no accepted rows at all",
+    ]
+
+
+def test_the_gate_checks_the_raw_folder_dbt_reads(tmp_path: Path) -> None:
+    """Without --raw-data-path (the README's cron line) dbt reads the project's var
+    raw_data_path, so the gate checks that folder, not data/raw; a null one (tables already in
+    the warehouse) has no files to check. A database folder that does not exist yet is made.
+    The as_of is bad on purpose: dbt stops at once, after the gate."""
+    project = make_tuning_project(tmp_path / "project")
+    export = tmp_path / "crm export"
+    project.raw_dir.rename(export)  # data/raw no longer exists
+    config = project.root / "dbt_project.yml"
+    text = config.read_text()
+    assert '  raw_data_path: "data/raw"' in text
+    config.write_text(text.replace('  raw_data_path: "data/raw"', f'  raw_data_path: "{export}"'))
+    database = tmp_path / "state" / "lead_scoring.duckdb"  # tmp_path/state does not exist
+    base = [
+        sys.executable, PIPELINE, "--project-dir", str(project.root), "--as-of", "not a time",
+        "--database", str(database), "--served", str(tmp_path / "served" / "ls.duckdb"),
+        "--log-dir", str(tmp_path / "logs"), "--skip-export",
+    ]  # fmt: skip
+    result = subprocess.run(base, capture_output=True, text=True, timeout=900)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"--raw-data-path {export} " in result.stdout, result.stdout
+    assert "raw-input gate" not in result.stderr  # the gate passed: dbt failed on the as_of
+    assert result.returncode == 20, result.stdout + result.stderr
+    in_warehouse = subprocess.run(
+        [*base, "--raw-data-path", "null"], capture_output=True, text=True, timeout=900
+    )
+    assert "gate: skipped, raw_data_path is null" in in_warehouse.stdout, in_warehouse.stdout
+    assert in_warehouse.returncode == 20, in_warehouse.stdout + in_warehouse.stderr
+
+
 def test_a_second_run_does_not_start_while_one_holds_the_lock(done) -> None:
     project, _ = done
     lock_path = project.db_path.with_name(f".{project.db_path.name}.pipeline.lock")

@@ -375,3 +375,14 @@ def test_a_file_of_a_folder_missing_a_required_column_breaks_the_contract(
     if file_format == "csv":
         result = gate(raw)
         assert result.returncode == 0, result.stdout
+
+
+def test_the_gate_running_out_of_memory_is_its_own_error_not_a_broken_file(
+    tmp_path: Path,
+) -> None:
+    """DuckDB running out of memory is the gate failing to judge clean files (exit 3, the
+    pipeline's 15), not the files breaking the contract (exit 1, the pipeline's 10)."""
+    result = gate(raw_folder(tmp_path, events(40)), "--memory-limit", "100KB")
+    assert "Out of Memory" in result.stdout + result.stderr
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "break the input contract" not in result.stderr
