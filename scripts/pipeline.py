@@ -302,6 +302,7 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
         if not enabled:
             continue
         if command is None:  # freshness: read from the build, warn (or stop)
+            began = time.monotonic()
             run.scoring = scoring_run(args.database)
             run.say(
                 f"scoring: {run.scoring['run_mode']} run, {run.scoring['contacts_recomputed']:,} "
@@ -312,10 +313,24 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
                     else ""
                 )
             )
-            for problem in stale_inputs(args.database, args.stale_after_hours):
+            stale = stale_inputs(args.database, args.stale_after_hours)
+            for problem in stale:
                 run.warnings.append(problem)
                 run.say(f"WARNING stale input: {problem}")
-            if run.warnings and args.fail_on_stale:
+            stops = bool(stale) and args.fail_on_stale
+            run.steps.append(
+                {
+                    "step": name,
+                    "exit_code": exit_code if stops else 0,
+                    "seconds": round(time.monotonic() - began, 1),
+                }
+            )
+            if stops:  # the reason, for the scheduler's mail (as a failed step's last lines)
+                print(
+                    "inputs stale (--fail-on-stale), nothing published:\n"
+                    + "\n".join(f"  {problem}" for problem in stale),
+                    file=sys.stderr,
+                )
                 return run.finish(exit_code)
         elif returncode := run.step(name, command, env):
             if name == "gate" and returncode != GATE_CONTRACT_BROKEN:

@@ -77,6 +77,7 @@ def test_a_run_builds_publishes_exports_and_logs(done) -> None:
     assert [step["step"] for step in runs[-1]["steps"]] == [
         "gate",
         "build",
+        "freshness",
         "publish",
         "export alerts",
     ]
@@ -99,6 +100,12 @@ def test_fail_on_stale_stops_before_publishing(done) -> None:
     before = (project.root / "served" / "lead_scoring.duckdb").stat().st_mtime_ns
     result = run_pipeline(project, "--fail-on-stale")
     assert result.returncode == 25
+    # the reason on stderr (the scheduler's mail) and the stop in the run's summary
+    assert "inputs stale (--fail-on-stale)" in result.stderr, result.stderr
+    assert "events: newest row 2026-06-12 10:00:00" in result.stderr
+    summary = json.loads((project.root / "logs" / "runs.jsonl").read_text().splitlines()[-1])
+    assert summary["steps"][-1]["step"] == "freshness"
+    assert summary["steps"][-1]["exit_code"] == 25
     assert (project.root / "served" / "lead_scoring.duckdb").stat().st_mtime_ns == before
     fresh = run_pipeline(
         project, "--stale-after-hours", "2000", "--skip-export", "--verify-kept-history"
