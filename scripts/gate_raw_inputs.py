@@ -14,13 +14,13 @@ batches within --memory-limit and spills the rest to disk). Rows are put into ba
 their id, so every copy of an id lands in the same batch and the uniqueness check holds across the
 whole file. The batches' results are added up into one stored validation result per file and run
 (the Data Docs page); the results and pages of all but the last --keep-runs runs are removed. The
-contract (columns, required ones) is read from macros/raw_table_columns.sql, the one the dbt
-project uses.
+contract (columns, required ones) is read from macros/raw_table_columns.sql of the dbt project
+dbt builds (--project-dir, default this repository), the one its raw-file hook uses.
 
 Exit codes: 0 every file passes, 1 a file breaks the contract, 2 usage error (a missing folder,
 bad settings), 3 the gate itself failed (an unexpected error, its libraries failing to load; no
 file judged).
-Usage: .venv/bin/python scripts/gate_raw_inputs.py [--raw-data-path data/raw]
+Usage: .venv/bin/python scripts/gate_raw_inputs.py [--project-dir .] [--raw-data-path data/raw]
        [--config-dir seeds] [--docs-dir target/raw_input_gate]
 """
 
@@ -54,7 +54,13 @@ try:
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
-    from raw_contract import csv_shape_problem, raw_contract, sql_text, utc_timestamp_sql
+    from raw_contract import (
+        csv_shape_problem,
+        raw_contract,
+        sql_text,
+        use_project,
+        utc_timestamp_sql,
+    )
 except Exception:
     traceback.print_exc()
     print("raw-input gate: failed to load its libraries (above); no file judged", file=sys.stderr)
@@ -698,12 +704,21 @@ def checked_settings(args: argparse.Namespace) -> dict | str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw-data-path", type=Path, default=ROOT / "data" / "raw")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=ROOT,
+        help="the dbt project: its macros hold the input contract (default: this repository)",
+    )
+    parser.add_argument(
+        "--raw-data-path", type=Path, default=None, help="default: the project's data/raw"
+    )
     parser.add_argument(
         "--config-dir",
         type=Path,
-        default=ROOT / os.environ.get("LEAD_SCORING_CONFIG_DIR", "seeds"),
-        help="config folder with event_types.csv (default: $LEAD_SCORING_CONFIG_DIR or seeds)",
+        default=None,
+        help="config folder with event_types.csv (default: the project's "
+        "$LEAD_SCORING_CONFIG_DIR or seeds)",
     )
     parser.add_argument("--docs-dir", type=Path, default=ROOT / "target" / "raw_input_gate")
     parser.add_argument("--batch-rows", type=int, default=500_000)
@@ -726,6 +741,18 @@ def main(argv: list[str] | None = None) -> int:
         help="validation results (and Data Docs pages) kept, per file: the last N runs",
     )
     args = parser.parse_args(argv)
+    if not (args.project_dir / "macros" / "raw_table_columns.sql").is_file():
+        print(
+            f"--project-dir {args.project_dir}: no macros/raw_table_columns.sql (the input "
+            "contract) there; is it the dbt project?",
+            file=sys.stderr,
+        )
+        return 2
+    use_project(args.project_dir)
+    if args.raw_data_path is None:
+        args.raw_data_path = args.project_dir / "data" / "raw"
+    if args.config_dir is None:
+        args.config_dir = args.project_dir / os.environ.get("LEAD_SCORING_CONFIG_DIR", "seeds")
     settings = checked_settings(args)
     if isinstance(settings, str):
         print(settings, file=sys.stderr)

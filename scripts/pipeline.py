@@ -273,7 +273,8 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
     steps = [
         (
             "gate",
-            [python, f"{scripts}/gate_raw_inputs.py", "--raw-data-path",
+            [python, f"{scripts}/gate_raw_inputs.py", "--project-dir", str(args.project_dir),
+             "--raw-data-path",
              str(raw_path if raw_path.is_absolute() else args.project_dir / raw_path),
              "--docs-dir", str(args.log_dir / "raw_input_gate"), "--config-dir", str(config_dir),
              *passed_on(args, "gate_", ("tolerance_percent", "min_timestamp", "memory_limit"))],

@@ -13,12 +13,21 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+_project = {"dir": ROOT}  # the dbt project whose macros are read (use_project)
+
+
+def use_project(project_dir: Path) -> None:
+    """Read the contract and the timestamp rule from another dbt project's macros (the gate's
+    --project-dir: the project dbt builds, which may have its own contract)."""
+    _project["dir"] = Path(project_dir)
+    raw_contract.cache_clear()
+    _utc_timestamp_template.cache_clear()
 
 
 @cache
 def raw_contract() -> dict[str, dict]:
     """table -> {'required': [...], 'optional': [...], 'is_optional_table': bool}."""
-    text = (ROOT / "macros" / "raw_table_columns.sql").read_text()
+    text = (_project["dir"] / "macros" / "raw_table_columns.sql").read_text()
     literal = text[text.index("return(") + len("return(") : text.rindex(") }}")]
     literal = re.sub(r"\bfalse\b", "False", re.sub(r"\btrue\b", "True", literal))
     return ast.literal_eval(literal)
@@ -26,7 +35,7 @@ def raw_contract() -> dict[str, dict]:
 
 @cache
 def _utc_timestamp_template() -> str:
-    text = (ROOT / "macros" / "parse_utc_timestamp.sql").read_text()
+    text = (_project["dir"] / "macros" / "parse_utc_timestamp.sql").read_text()
     start = text.index("{% macro duckdb__parse_utc_timestamp(text_expression) %}")
     body = text[text.index("%}", start) + 2 : text.index("{%- endmacro %}", start)]
     # one line: drop the comment lines first (a comment would swallow the rest of the line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -78,6 +79,30 @@ def test_a_missing_required_column_breaks_the_contract(tmp_path: Path) -> None:
         in result.stdout
     )
     assert "1 file(s) break the input contract: events" in result.stderr
+
+
+def test_the_contract_is_read_from_the_project_dbt_builds(tmp_path: Path) -> None:
+    """--project-dir: the project's own macros/raw_table_columns.sql (here one that requires an
+    email), not the contract of the repository the gate's script is in."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO_ROOT / "macros", project / "macros")
+    contract = project / "macros" / "raw_table_columns.sql"
+    text = contract.read_text()
+    old = "'required': ['contact_id', 'created_at'],\n            'optional': ['email', "
+    assert old in text
+    contract.write_text(
+        text.replace(old, "'required': ['contact_id', 'created_at', 'email'],\n"
+                     "            'optional': [")
+    )  # fmt: skip
+    no_email = "contact_id,created_at\nC1,2026-01-01 00:00:00\nC2,2026-01-02\nC3,2026-01-03\n"
+    raw = raw_folder(tmp_path, events(10), contacts=no_email)
+    assert gate(raw).returncode == 0  # this repository's contract: email is optional
+    result = gate(raw, "--project-dir", str(project))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "required column(s) email missing" in result.stdout
+    not_a_project = gate(raw, "--project-dir", str(tmp_path / "raw"))
+    assert not_a_project.returncode == 2
+    assert "no macros/raw_table_columns.sql" in not_a_project.stderr
 
 
 def test_many_unknown_event_types_break_it_a_few_do_not(tmp_path: Path) -> None:
