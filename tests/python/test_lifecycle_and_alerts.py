@@ -865,6 +865,27 @@ def test_the_score_of_a_feedback_moment_can_still_cross_mql(feedback_moments: Db
     ]
 
 
+def test_a_hand_raiser_sales_gave_feedback_on_is_not_missed(feedback_moments: DbtProject) -> None:
+    """UQX asked for a demo (01-05) and stays below mql, but sales marked it unqualified after
+    (01-10): a rep has seen it, so rpt_missed_opportunities does not list it (HR of the main
+    fixture, with no feedback, is listed). This fixture keeps the default hand_raiser_rule_ids,
+    which name no rule of its model: a warning of the build."""
+    warned = feedback_moments.dbt(
+        "test", "--select", "assert_hand_raiser_rules_are_event_rules", vars={"as_of": AS_OF}
+    )
+    assert warned.returncode == 0, warned.output[-3000:]
+    assert "Got 2 results, configured to warn" in warned.output, warned.output[-3000:]
+    vars_ = {"as_of": AS_OF, "hand_raiser_rule_ids": ["demo"]}
+    passed = feedback_moments.dbt(
+        "test", "--select", "assert_hand_raiser_rules_are_event_rules", vars=vars_
+    )
+    assert passed.returncode == 0 and "WARN=0" in passed.output, passed.output[-3000:]
+    rebuilt = feedback_moments.dbt("run", "--select", "rpt_missed_opportunities", vars=vars_)
+    assert rebuilt.returncode == 0, rebuilt.output[-3000:]
+    assert lead_score(feedback_moments, "UQX")["lifecycle_stage"] == "subscriber"
+    assert feedback_moments.query("select contact_id from main.rpt_missed_opportunities") == []
+
+
 def test_a_rise_already_alerted_is_not_a_spike_again_within_days_later(
     feedback_moments: DbtProject,
 ) -> None:

@@ -445,3 +445,131 @@ def test_conversion_stage_var_changes_what_converted_means(converted_means_sql: 
     )
     assert bad.returncode != 0
     assert "var conversion_stage must be sql, opportunity or customer, not 'won'" in bad.output
+
+
+# A second, smaller project for what the first cannot show. Model `default` (lifecycle, min 0):
+# demo = form_submission form_id demo +40, visit = page_view +10, clicked = at least one
+# email_click in 30 days, 0 points; mql 40, sql 80; the seeds' feedback actions (sales_ready +10
+# -> sql, not_ready -20 -> mql). All created 01-05 10:00, judged (window ends 04-05), no deal.
+#
+# contact  timeline                                                    peak  mql -> sql
+# A        demo 01-08 (40, mql); visits 01-09..01-12 (80, sql 01-12)   80    4 days
+# B        visits 01-06, 01-07 (20); sales_ready 01-10 (30, sql);      80    8 days: first mql
+#          not_ready 01-15 (10, mql); demo 01-20 (50); visits 01-21,         01-15, sql again
+#          01-22, 01-23 (80, sql again 01-23)                                01-23
+# C        demo 01-08 (40, mql); email_click 01-09                     40    none
+# D        visit 01-08 (10); email_click 01-09                         10    -
+REENROLMENT_SEEDS = {
+    "scoring_models": """
+        model_id,description,min_score,max_score,is_lifecycle_model
+        default,re-enrolment test model,0,,true
+    """,
+    "scoring_groups": """
+        model_id,group_id,score_type,max_points,decay_percent,decay_period_days
+        default,eng,engagement,,,
+    """,
+    "scoring_rules": """
+        model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
+        default,demo,eng,event,form_submission,form_id,eq,demo,,40,,,
+        default,visit,eng,event,page_view,,,,,10,,,
+        default,clicked,eng,event_count,email_click,,gte,1,count,0,,30,
+    """,
+    "scoring_inactivity": """
+        model_id,days_inactive,penalty_points,resets_engagement
+    """,
+    "score_grades": """
+        model_id,dimension,band,min_points
+        default,fit,A,0
+        default,engagement,1,0
+    """,
+    "lifecycle_thresholds": """
+        model_id,stage,min_score,required_rule_id
+        default,mql,40,
+        default,sql,80,
+    """,
+}
+
+REENROLMENT_EVENTS = {
+    "A": ["demo 01-08", "visit 01-09", "visit 01-10", "visit 01-11", "visit 01-12"],
+    "B": [
+        "visit 01-06",
+        "visit 01-07",
+        "demo 01-20",
+        "visit 01-21",
+        "visit 01-22",
+        "visit 01-23",
+    ],
+    "C": ["demo 01-08", "click 01-09"],
+    "D": ["visit 01-08", "click 01-09"],
+}
+
+
+@pytest.fixture(scope="module")
+def reenrolment(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject(tmp_path_factory.mktemp("reenrolment") / "project")
+    for name, text in REENROLMENT_SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw(
+        "contacts",
+        "contact_id,email,created_at\n"
+        + "\n".join(f"{c},{c.lower()}@acme.com,2026-01-05 10:00:00" for c in "ABCD"),
+    )
+    rows = ["event_id,contact_id,event_type,occurred_at,form_id"]
+    kinds = {
+        "demo": ("form_submission", "demo"),
+        "visit": ("page_view", ""),
+        "click": ("email_click", ""),
+    }
+    for contact_id, events in REENROLMENT_EVENTS.items():
+        for number, event in enumerate(events):
+            kind, day = event.split()
+            event_type, form_id = kinds[kind]
+            rows.append(
+                f"{contact_id}{number},{contact_id},{event_type},2026-{day} 10:00:00,{form_id}"
+            )
+    project.write_raw("events", "\n".join(rows))
+    project.write_raw(
+        "sales_feedback",
+        """
+        feedback_id,contact_id,feedback,created_at
+        f1,B,sales_ready,2026-01-10 10:00:00
+        f2,B,not_ready,2026-01-15 10:00:00
+        """,
+    )
+    project.build(vars=VARS)
+    return project
+
+
+def test_funnel_counts_an_sql_re_entered_after_the_first_mql(reenrolment: DbtProject) -> None:
+    """B was an sql (sales_ready) before its first mql (not_ready) and an sql again after it:
+    it took mql -> sql, though its first sql entry is before its first mql."""
+    assert reenrolment.query(
+        "select contact_id, cast(became_mql_at as varchar), cast(became_sql_at as varchar) "
+        "from main.rpt_lead_outcomes where contact_id = 'B'"
+    ) == [("B", "2026-01-15 10:00:00", "2026-01-10 10:00:00")]
+    rows = reenrolment.query(
+        "select breakdown, mqls, mql_to_sql_rate, median_days_mql_to_sql "
+        "from main.rpt_lifecycle_funnel where breakdown in ('cohort', 'overall') order by 1"
+    )
+    # A and B of the mqls A, B, C; days 4 (A) and 8 (B)
+    assert rows == [("cohort", 3, 0.6667, Decimal("6.0")), ("overall", 3, 0.6667, Decimal("6.0"))]
+
+
+def test_every_multiple_of_the_step_between_peaks_is_a_candidate(reenrolment: DbtProject) -> None:
+    """Judged peaks 80, 80, 40, 10 with step 20: 20 and 60 are candidates too (no peak rounds
+    down to them), each with its own weekly flow."""
+    rows = reenrolment.query(
+        "select cast(threshold as integer), leads_above from main.rpt_threshold_tuning "
+        "where stage = 'mql' order by 1"
+    )
+    assert rows == [(0, 4), (20, 3), (40, 3), (60, 2), (80, 2)]
+
+
+def test_an_event_count_rule_worth_0_points_still_records_its_matches(
+    reenrolment: DbtProject,
+) -> None:
+    """clicked (0 points) holds for C and D from 01-09: matched, not never fired."""
+    assert reenrolment.query(
+        "select contacts_matched, leads_matched, is_never_fired from main.rpt_rule_calibration "
+        "where rule_id = 'clicked'"
+    ) == [(2, 2, False)]

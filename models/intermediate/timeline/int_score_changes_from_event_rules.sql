@@ -23,7 +23,7 @@ counted_spans as (
 -- 1..999: the decay steps an event can go through (a weight reaches 0 after 100 / decay_percent)
 decay_steps as (
 
-    select decay_step from {{ decay_step_numbers() }} as steps
+    select step_number as decay_step from {{ step_numbers() }} as steps
 
 ),
 

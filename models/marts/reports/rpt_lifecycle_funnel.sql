@@ -5,7 +5,8 @@
     by as_of (first entries; a cohort row counts all its contacts, young ones too, and is_mature
     says when its rates are final; the lead_source and overall rows count the judged contacts
     only, rpt_lead_outcomes.is_evaluated, so young contacts never dilute their rates), the conversion rate of each step (of the contacts that reached the
-    earlier stage, the share that reached the later one at the same time or later) and the median
+    earlier stage, the share that reached the later one at the same time or later: any entry into
+    it, so an sql entered before the first mql and re-entered after it counts) and the median
     days between the two. A cohort is mature once its conversion window (var
     'conversion_window_days') has passed for its last day; a mature cohort with at least
     var('cohort_min_mqls') mqls is flagged when its mql -> sql rate is more than
@@ -31,28 +32,58 @@ outcomes as (
 
 ),
 
+stage_entries as (
+
+    select * from {{ ref('fct_lifecycle_stage_history') }}
+
+),
+
+-- per contact and step, the first entry into the later stage at or after the first entry into
+-- the earlier one: a later stage's first entry alone misses a re-entry (sales_ready makes an sql
+-- before any mql; not_ready sends it to mql; its score makes it an sql again)
+step_entries as (
+
+    select
+        outcomes.contact_id,
+        {%- for from_stage, to_stage in steps %}
+            min(
+                case
+                    when stage_entries.stage = '{{ to_stage }}'
+                        and stage_entries.entered_at >= outcomes.became_{{ from_stage }}_at
+                        then stage_entries.entered_at
+                end
+            ) as reached_{{ from_stage }}_to_{{ to_stage }}_at{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from outcomes
+    inner join stage_entries
+        on outcomes.contact_id = stage_entries.contact_id
+    group by 1
+
+),
+
 -- one row per contact with a 0/1 flag per step taken and the step's days
 contact_steps as (
 
     select
         {%- for from_stage, to_stage in steps %}
-            case when became_{{ to_stage }}_at >= became_{{ from_stage }}_at then 1 else 0 end
+            case when step_entries.reached_{{ from_stage }}_to_{{ to_stage }}_at is not null then 1 else 0 end
                 as took_{{ from_stage }}_to_{{ to_stage }},
-            case
-                when became_{{ to_stage }}_at >= became_{{ from_stage }}_at
-                    then {{ epoch_microseconds('became_' ~ to_stage ~ '_at') }}
-                        - {{ epoch_microseconds('became_' ~ from_stage ~ '_at') }}
-            end / 86400000000.0 as days_{{ from_stage }}_to_{{ to_stage }},
+            (
+                {{ epoch_microseconds('step_entries.reached_' ~ from_stage ~ '_to_' ~ to_stage ~ '_at') }}
+                - {{ epoch_microseconds('outcomes.became_' ~ from_stage ~ '_at') }}
+            ) / 86400000000.0 as days_{{ from_stage }}_to_{{ to_stage }},
         {%- endfor %}
-        cohort_month as contact_cohort_month,
-        lead_source as contact_lead_source,
-        is_evaluated,
-        became_lead_at,
-        became_mql_at,
-        became_sql_at,
-        became_opportunity_at,
-        became_customer_at
+        outcomes.cohort_month as contact_cohort_month,
+        outcomes.lead_source as contact_lead_source,
+        outcomes.is_evaluated,
+        outcomes.became_lead_at,
+        outcomes.became_mql_at,
+        outcomes.became_sql_at,
+        outcomes.became_opportunity_at,
+        outcomes.became_customer_at
     from outcomes
+    left join step_entries
+        on outcomes.contact_id = step_entries.contact_id
 
 ),
 

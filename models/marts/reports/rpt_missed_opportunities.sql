@@ -2,8 +2,9 @@
 
 {#- Leads sales should not miss: contacts who raised a hand (matched one of the lifecycle model's
     var('hand_raiser_rule_ids') rules, by default a demo / contact-sales request or a reply to
-    outreach) but are still below mql, and SQLs without a CRM owner whose alert is open past its
-    SLA. Excluded contacts are left out. One row per contact and issue. -#}
+    outreach) but are still below mql, unless sales gave feedback at or after the latest hand-raise
+    (a rep has seen it: e.g. unqualified it), and SQLs without a CRM owner whose alert is open past
+    its SLA. Excluded contacts are left out. One row per contact and issue. -#}
 
 with
 
@@ -54,6 +55,18 @@ alerts as (
 
 ),
 
+feedback as (
+
+    select
+        contact_id,
+        max(created_at) as last_feedback_at
+    from {{ ref('int_sales_feedback_validated') }}
+    where reject_reason is null
+        and created_at <= {{ as_of_timestamp() }}
+    group by contact_id
+
+),
+
 config_version as (
 
     select config_version from {{ ref('int_scoring_config_versioned') }}
@@ -82,8 +95,11 @@ hand_raisers_below_mql as (
         on scores.contact_id = contacts.contact_id
     left join thresholds
         on scores.model_id = thresholds.model_id
+    left join feedback
+        on scores.contact_id = feedback.contact_id
     where scores.lifecycle_stage in ('subscriber', 'lead')
         and not scores.is_excluded
+        and coalesce(feedback.last_feedback_at < hand_raises.last_event_at, true)
 
 ),
 

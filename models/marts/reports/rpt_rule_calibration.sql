@@ -108,7 +108,7 @@ first_matches as (
         contact_id,
         min(changed_at) as first_matched_at
     from count_rule_changes
-    where points_change <> 0
+    where is_held_change > 0  -- the condition starts to hold (a rule worth 0 points too)
     group by 1, 2, 3
 
 ),

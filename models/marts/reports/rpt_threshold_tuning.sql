@@ -1,7 +1,8 @@
 {{ config(materialized='table') }}
 
 {#- Where should the mql and sql thresholds be? For each candidate threshold (every multiple of
-    var('threshold_step') some judged peak score reaches, plus the current thresholds): the judged
+    var('threshold_step') from the lowest judged peak score's to the highest's, plus the current
+    thresholds): the judged
     contacts (rpt_lead_outcomes.is_evaluated) whose peak score reached it before converting or
     before their window ended (leads_above), how many of them converted, precision, recall, F1 and
     lift; and the weekly flow it would send: contacts whose score first reached it during the last
@@ -105,11 +106,35 @@ score_reach as (
 
 ),
 
+-- every multiple of the step from the lowest judged peak's to the highest's: a threshold between
+-- two peaks' multiples sends a different weekly flow, as every contact's score counts there.
+-- Up to 999 steps above the lowest; beyond that, the multiples some peak is rounded down to.
+peak_steps as (
+
+    select distinct floor(peak_score / {{ step }}) as peak_step
+    from evaluated
+
+),
+
 candidates as (
 
-    select cast(floor(peak_score / {{ step }}) * {{ step }} as decimal(18, 2)) as threshold
-    from evaluated
+    select cast(peak_step * {{ step }} as decimal(18, 2)) as threshold
+    from peak_steps
+
     union
+
+    select cast((lowest.peak_step + steps.step_number) * {{ step }} as decimal(18, 2)) as threshold
+    from (
+        select
+            min(peak_step) as peak_step,
+            max(peak_step) as highest_step
+        from peak_steps
+    ) as lowest
+    cross join {{ step_numbers() }} as steps
+    where lowest.peak_step + steps.step_number <= lowest.highest_step
+
+    union
+
     select current_threshold as threshold from current_thresholds
 
 ),
