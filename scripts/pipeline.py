@@ -21,7 +21,8 @@ failed, 75 another run holds the lock. Every run writes its whole output to
 <log-dir>/pipeline-<UTC time>.log (each step's output as it comes, so a killed run's log keeps
 it) and one JSON summary line (steps, warnings, scoring run) to <log-dir>/runs.jsonl.
 
-Usage: .venv/bin/python scripts/pipeline.py [--raw-data-path data/raw] [--as-of "..."]
+Usage: .venv/bin/python scripts/pipeline.py [--raw-data-path data/raw | --raw-data-path null
+       --raw-schema crm_export] [--as-of "..."]
        [--database lead_scoring.duckdb] [--served served/lead_scoring.duckdb]
 """
 
@@ -154,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project-dir", type=Path, default=ROOT, help="the dbt project")
     parser.add_argument("--raw-data-path", default=None, help="dbt var raw_data_path")
+    parser.add_argument(
+        "--raw-schema",
+        default=None,
+        help="dbt var raw_schema: the schema of raw tables already in the warehouse (with "
+        "raw_data_path null)",
+    )
     parser.add_argument("--as-of", default=None, help="dbt var as_of (default: now, UTC)")
     parser.add_argument("--database", type=Path, default=ROOT / "lead_scoring.duckdb")
     parser.add_argument("--served", type=Path, default=ROOT / "served" / "lead_scoring.duckdb")
@@ -251,7 +258,11 @@ def run_steps(args: argparse.Namespace, run: Run) -> int:
     python, scripts = sys.executable, str(SCRIPTS)
     dbt_vars = {
         name: value
-        for name, value in (("raw_data_path", args.raw_data_path), ("as_of", args.as_of))
+        for name, value in (
+            ("raw_data_path", args.raw_data_path),
+            ("raw_schema", args.raw_schema),
+            ("as_of", args.as_of),
+        )
         if value is not None
     }
     if args.verify_kept_history:

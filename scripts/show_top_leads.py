@@ -1,7 +1,8 @@
 """Print the top leads of a scoring model with grade, score and the rules that made the score.
 
 Reads the marts only, so it works on the build database and on the served copy alike.
-Exit codes: 0 printed, 1 nothing to show (no scores, unknown model, no marts), 2 usage.
+Exit codes: 0 printed, 1 nothing to show (no scores, unknown model, no marts), 2 usage or no
+database file.
 """
 
 from __future__ import annotations
