@@ -768,11 +768,32 @@ def test_config_version_is_on_every_row_and_changes_with_the_config(
         "union select distinct config_version from main.fct_sales_alerts"
     )
     assert len(versions) == 1 and len(versions[0][0]) == 12
+    vars_ = {"as_of": AS_OF, "hand_raiser_rule_ids": ["demo"]}
+
+    def version_of(seed: str, text: str) -> str:
+        lifecycle.write_seed(seed, text)
+        assert lifecycle.dbt("seed", vars=vars_).returncode == 0
+        result = lifecycle.dbt("run", "-s", "int_scoring_config_versioned", vars=vars_)
+        assert result.returncode == 0, result.output[-3000:]
+        return lifecycle.query("select config_version from main.int_scoring_config_versioned")[0][0]
+
+    # what scoring does not read as different keeps the version: codes in capitals, spaces
+    # around values, rows in another order, a description
+    lines = SEEDS["scoring_rules"].strip().splitlines()
+    cosmetic = "\n".join(
+        [lines[0]]
+        + [
+            line.replace(",property,", ", PROPERTY ,").replace(",demo,,50,,,", ",demo,,50,,,asks")
+            for line in reversed(lines[1:])
+        ]
+    )
+    assert cosmetic != SEEDS["scoring_rules"] and "PROPERTY" in cosmetic and ",asks" in cosmetic
+    assert version_of("scoring_rules", cosmetic) == versions[0][0]
+    assert version_of("scoring_rules", SEEDS["scoring_rules"]) == versions[0][0]
     lifecycle.write_seed(
         "lifecycle_thresholds",
         SEEDS["lifecycle_thresholds"].replace("default,mql,40,", "default,mql,45,"),
     )
-    vars_ = {"as_of": AS_OF, "hand_raiser_rule_ids": ["demo"]}
     assert lifecycle.dbt("seed", vars=vars_).returncode == 0
     assert lifecycle.dbt("run", "-s", "int_scoring_config_versioned", vars=vars_).returncode == 0
     changed = lifecycle.query("select config_version from main.int_scoring_config_versioned")

@@ -9,6 +9,7 @@ One project, built once (as_of 2026-03-01 00:00:00), one lifecycle model:
 - fit: employee_count between 100|200 +1; job_title in 'analyst   |   engineer' +13;
 - flt also: a JSON key written in camelCase (properties.planType eq pro) +7 per event; an
   event_count filter with a spaced list (form_id in trial | quote) +11;
+- flt also: a bounce (email_bounce, not activity) in the last 30 days -3 (event_count, window 30);
 - inactivity: 30 days -> 5 points; mql at 40 with the demo rule required; no sql row.
 Ages are floor((as_of - occurred_at) / 24 h); decay weight 0.5 ** floor(age / 30).
 Every contact is created 2026-01-01 00:00:00 and owned (no round-robin).
@@ -51,6 +52,7 @@ SEEDS = {
         default,camel_plan,flt,event,form_submission,properties.planType,eq,pro,,7,,,
         default,trials,flt,event_count,form_submission,form_id in trial | quote,gte,1,count,11,,,
         default,tech_title,fit,property,job_title,,in,analyst   |   engineer,,13,,,
+        default,bounced,flt,event_count,email_bounce,,gte,1,count,-3,,30,
     """,
     "scoring_inactivity": """
         model_id,days_inactive,penalty_points,resets_engagement
@@ -83,6 +85,8 @@ CONTACTS = """
     FRAC,frac@acme.com,Fra,C,Acme,,,o,2026-01-01 00:00:00,150.5
     WHOLE,whole@acme.com,Who,Le,Acme,,,o,2026-01-01 00:00:00,150.0
     HUGE,huge@acme.com,Hu,Ge,Acme,,,o,2026-01-01 00:00:00,99999999999999999999
+    BNC30,bnc30@acme.com,Bo,Unce,Acme,,,o,2026-01-01 00:00:00,
+    BNC29,bnc29@acme.com,Bo,Unce,Acme,,,o,2026-01-01 00:00:00,
 """
 
 EVENT_ROWS = [
@@ -117,6 +121,10 @@ EVENT_ROWS = [
     "fi_dl2,FILT,content_download,2026-02-21 00:00:00,,,wp3,",
     # BOUND: a page view exactly 30 days before as_of: decayed once, 30 days inactive
     "bo_pv,BOUND,page_view,2026-01-30 00:00:00,",
+    # BNC30: a bounce exactly 30 days before as_of is outside a 30-day window (age 30 is not
+    # < 30); BNC29's, a second later, is inside (age 29)
+    "bn_30,BNC30,email_bounce,2026-01-30 00:00:00,",
+    "bn_29,BNC29,email_bounce,2026-01-30 00:00:01,",
     # ATT: a page view at as_of itself counts (age 0)
     "at_pv,ATT,page_view,2026-03-01 00:00:00,",
     # JSONC: planType as written matches; a rule lower-casing the key would read js_fs2's
@@ -348,6 +356,12 @@ def test_boundaries_between_decay_and_inactivity_steps_are_inclusive(edge: DbtPr
     }
     row = lead_score(edge, "BOUND")
     assert (row["days_inactive"], row["total_score"]) == (30, Decimal("7.00"))
+
+
+def test_an_event_count_window_holds_ages_below_its_days(edge: DbtProject) -> None:
+    """SPEC 4: an event counts in a window of window_days while its age < window_days."""
+    assert "bounced" not in breakdown(edge, "BNC30")
+    assert breakdown(edge, "BNC29")["bounced"] == Decimal("-3.00")
 
 
 def test_an_event_at_as_of_counts(edge: DbtProject) -> None:

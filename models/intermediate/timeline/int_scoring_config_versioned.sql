@@ -1,15 +1,17 @@
 {{ config(materialized='table') }}
 
-{#- The version of the scoring configuration this build ran under: a hash of the contents of every
-    configuration seed (row order does not matter), so a changed rule, point value or threshold
-    shows up as a new config_version on every score, stage and alert row. One row. -#}
+{#- The version of the scoring configuration this build ran under: a hash of every configuration
+    seed as its staging model reads it (row order does not matter; values trimmed and codes
+    lower-cased as scoring reads them; descriptions left out, as nothing is computed from them),
+    so a changed rule, point value or threshold shows up as a new config_version on every score,
+    stage and alert row, and an edit that changes nothing scored does not. One row. -#}
 
 {%- set seed_hashes = [] -%}
 {%- for seed_name in config_seed_keys().keys() | sort -%}
-    {%- set relation = ref(seed_name) -%}
+    {%- set relation = ref('stg_config__' ~ seed_name) -%}
     {%- set columns = adapter.get_columns_in_relation(relation) if execute else [] -%}
     {%- set column_texts = [] -%}
-    {%- for column in columns | sort(attribute='name') -%}
+    {%- for column in columns | rejectattr('name', 'equalto', 'description') | sort(attribute='name') -%}
         {%- do column_texts.append(
             "coalesce(cast(" ~ adapter.quote(column.name) ~ " as " ~ dbt.type_string() ~ "), '(null)')"
         ) -%}
