@@ -920,3 +920,106 @@ def test_a_rise_already_alerted_is_not_a_spike_again_within_days_later(
         ("SPK", ts("2026-01-05 09:00:00"), Decimal("50.00")),
         ("SPK2", ts("2026-01-05 09:00:00"), Decimal("50.00")),
     ]
+
+
+@pytest.fixture(scope="module")
+def stage_guards(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """Feedback and scores against the stages they must not move (the module's seeds):
+    - OPF: the demo on 01-05 09:00 (50: lead, mql), a deal on 01-10 (opportunity), not_ready on
+      01-12: an opportunity is not sent back to mql.
+    - OPS (fit 30): a deal on 01-03 (opportunity), the demo on 01-05 09:00 (80, demo matched): an
+      opportunity never enters sql by score either.
+    - FBT (fit 30): sales_ready at as_of itself counts (feedback created_at <= as_of): 40, sql.
+    - UQR: the demo on 01-05 09:00 (50, mql), unqualified 01-07 (0, blocked), sales_ready 01-08
+      (sql, unblocked), not_ready 01-09 (mql; the raw score 50 - 50 + 10 - 20 = -10, shown as 0),
+      then a visit a day from 01-10 to 01-18 at 10:00: the ninth makes -10 + 90 = 80, sql again
+      by score (the block lifted by sales_ready stays lifted)."""
+    project = DbtProject(tmp_path_factory.mktemp("stage_guards") / "project")
+    for name, text in SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw(
+        "contacts",
+        """
+        contact_id,email,employee_count,owner_id,created_at
+        OPF,opf@acme.com,,o,2026-01-01 00:00:00
+        OPS,ops@acme.com,1000,o,2026-01-01 00:00:00
+        FBT,fbt@acme.com,1000,o,2026-01-01 00:00:00
+        UQR,uqr@acme.com,,o,2026-01-01 00:00:00
+        """,
+    )
+    events = ["event_id,contact_id,event_type,occurred_at,form_id"]
+    events += [
+        f"{contact}_demo,{contact},form_submission,2026-01-05 09:00:00,demo"
+        for contact in ("OPF", "OPS", "UQR")
+    ]
+    events += [f"uqr_pv{day},UQR,page_view,2026-01-{day:02d} 10:00:00," for day in range(10, 19)]
+    project.write_raw("events", "\n".join(events))
+    project.write_raw(
+        "sales_feedback",
+        f"""
+        feedback_id,contact_id,feedback,reason,rep_id,created_at
+        opf_f,OPF,not_ready,later,r1,2026-01-12 09:00:00
+        fbt_f,FBT,sales_ready,called,r1,{AS_OF}
+        uqr_f1,UQR,unqualified,student,r1,2026-01-07 09:00:00
+        uqr_f2,UQR,sales_ready,funded,r1,2026-01-08 09:00:00
+        uqr_f3,UQR,not_ready,next month,r1,2026-01-09 09:00:00
+        """,
+    )
+    project.write_raw(
+        "deals",
+        """
+        deal_id,contact_id,stage,amount,created_at,closed_at
+        opf_d,OPF,open,100,2026-01-10 00:00:00,
+        ops_d,OPS,open,100,2026-01-03 00:00:00,
+        """,
+    )
+    project.build(vars={"as_of": AS_OF, "hand_raiser_rule_ids": ["demo"]})
+    return project
+
+
+def test_feedback_and_scores_never_move_an_opportunity_back(stage_guards: DbtProject) -> None:
+    """SPEC 5: opportunities and customers never re-enter mql/sql (by feedback or by score)."""
+    assert stages(stage_guards, "OPF") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-05 09:00:00"), "score", Decimal("50.00")),
+        ("opportunity", ts("2026-01-10 00:00:00"), "deal_created", Decimal("50.00")),
+    ]
+    row = lead_score(stage_guards, "OPF")
+    assert (row["lifecycle_stage"], row["total_score"]) == ("opportunity", Decimal("30.00"))
+    assert [a[:2] for a in alerts(stage_guards, "OPF") if a[0] != "score_spike"] == [
+        ("mql", ts("2026-01-05 09:00:00"))
+    ]
+    assert stages(stage_guards, "OPS") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("30.00")),
+        ("opportunity", ts("2026-01-03 00:00:00"), "deal_created", Decimal("30.00")),
+    ]
+    assert lead_score(stage_guards, "OPS")["total_score"] == Decimal("80.00")
+    assert [a for a in alerts(stage_guards, "OPS") if a[0] != "score_spike"] == []
+
+
+def test_feedback_at_as_of_counts(stage_guards: DbtProject) -> None:
+    """SPEC 4: feedback with created_at <= T adjusts the score at T (and moves the stage)."""
+    row = lead_score(stage_guards, "FBT")
+    assert (row["lifecycle_stage"], row["total_score"]) == ("sql", Decimal("40.00"))
+    assert stages(stage_guards, "FBT")[-1] == (
+        "sql", ts(AS_OF), "feedback", Decimal("40.00"),
+    )  # fmt: skip
+
+
+def test_sales_ready_lifts_the_unqualified_block_for_good(stage_guards: DbtProject) -> None:
+    """SPEC 5: unqualified blocks score-based requalification until sales_ready; after a later
+    not_ready the score re-enrols the contact in sql when it reaches the threshold again."""
+    assert stages(stage_guards, "UQR") == [
+        ("subscriber", ts("2026-01-01 00:00:00"), "created", Decimal("0.00")),
+        ("lead", ts("2026-01-05 09:00:00"), "conversion", Decimal("50.00")),
+        ("mql", ts("2026-01-05 09:00:00"), "score", Decimal("50.00")),
+        ("subscriber", ts("2026-01-07 09:00:00"), "feedback", Decimal("0.00")),
+        ("sql", ts("2026-01-08 09:00:00"), "feedback", Decimal("10.00")),
+        ("mql", ts("2026-01-09 09:00:00"), "feedback", Decimal("0.00")),
+        ("sql", ts("2026-01-18 10:00:00"), "score", Decimal("80.00")),
+    ]
+    assert [a[:2] for a in alerts(stage_guards, "UQR") if a[0] == "sql"] == [
+        ("sql", ts("2026-01-08 09:00:00")),
+        ("sql", ts("2026-01-18 10:00:00")),
+    ]
