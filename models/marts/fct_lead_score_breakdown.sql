@@ -33,6 +33,12 @@ scores as (
 
 ),
 
+config_version as (
+
+    select config_version from {{ ref('int_scoring_config_versioned') }}
+
+),
+
 rule_rows as (
 
     select
@@ -148,8 +154,10 @@ select
     final.score_type,
     final.matched_events,
     cast(final.points as decimal(18, 2)) as points,
-    final.reason
+    final.reason,
+    config_version.config_version
 from final
 inner join scores
     on final.contact_id = scores.contact_id
     and final.model_id = scores.model_id
+cross join config_version

@@ -765,6 +765,7 @@ def test_config_version_is_on_every_row_and_changes_with_the_config(
         "select distinct config_version from main.fct_lead_scores "
         "union select distinct config_version from main.fct_lifecycle_stage_history "
         "union select distinct config_version from main.fct_lead_score_history "
+        "union select distinct config_version from main.fct_lead_score_breakdown "
         "union select distinct config_version from main.fct_sales_alerts"
     )
     assert len(versions) == 1 and len(versions[0][0]) == 12
