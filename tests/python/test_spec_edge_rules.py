@@ -494,3 +494,168 @@ def test_numeric_operators_compare_numbers_beyond_six_decimals(contact_columns: 
         "r_ratio": Decimal("128.00"),
         "r_tiny": Decimal("256.00"),
     }
+
+
+# Rules mutation testing found without a test on their boundary. as_of 2026-01-31 00:00:00.
+# Model m1 (lifecycle, no bounds; inactivity: 40 days reset engagement, 0 points):
+#   fit: job_title IS_SET +1 (an upper-case operator), industry in retail|software +2 and
+#        not_in retail|software +4;
+#   dec: 12.5 % decay per 30 days, content_download +1; dec30: 30 % per 10 days,
+#        webinar_attended +10; neg: max_points 5, email_unsubscribe -10;
+#   flt: event_count page_view with url contains /Pricing (capital P) >= 1: +5.
+# Model m2: employee_count >= 1000 +1 (fit).
+GUARD_AS_OF = "2026-01-31 00:00:00"
+
+GUARD_SEEDS = {
+    "scoring_models": """
+        model_id,description,min_score,max_score,is_lifecycle_model
+        m1,guards,,,true
+        m2,second model,,,false
+    """,
+    "scoring_groups": """
+        model_id,group_id,score_type,max_points,decay_percent,decay_period_days
+        m1,fit,fit,,,
+        m1,dec,engagement,,12.5,30
+        m1,dec30,engagement,,30,10
+        m1,neg,engagement,5,,
+        m1,flt,engagement,,,
+        m2,fit2,fit,,,
+    """,
+    "scoring_rules": """
+        model_id,rule_id,group_id,kind,field,filter_field,operator,value,aggregate,points,max_occurrences,window_days,description
+        m1,has_title,fit,property,job_title,,IS_SET,,,1,,,
+        m1,ind_in,fit,property,industry,,in,retail|software,,2,,,
+        m1,ind_not_in,fit,property,industry,,not_in,retail|software,,4,,,
+        m1,tick,dec,event,content_download,,,,,1,,,
+        m1,seen,dec30,event,webinar_attended,,,,,10,,,
+        m1,unsub,neg,event,email_unsubscribe,,,,,-10,,,
+        m1,pricing_seen,flt,event_count,page_view,url contains /Pricing,gte,1,count,5,,,
+        m2,big,fit2,property,employee_count,,gte,1000,,1,,,
+    """,
+    "scoring_inactivity": """
+        model_id,days_inactive,penalty_points,resets_engagement
+        m1,40,0,true
+    """,
+    "score_grades": """
+        model_id,dimension,band,min_points
+    """,
+    "lifecycle_thresholds": """
+        model_id,stage,min_score,required_rule_id
+        m1,mql,1000,
+    """,
+}
+
+GUARD_CONTACTS = """
+    contact_id,email,job_title,industry,employee_count,owner_id,created_at
+    R,r@acme.com,,,,o,2025-12-01 00:00:00
+    D,d@acme.com,,,,o,2025-12-01 00:00:00
+    N,n@acme.com,,,,o,2026-01-01 00:00:00
+    RS,rs@acme.com,,,,o,2025-12-01 00:00:00
+    U,u@acme.com,,,,o,2025-12-01 00:00:00
+    T,t@acme.com,Analyst,,,o,2025-12-01 00:00:00
+    I,i@acme.com,,retail|software,,o,2025-12-01 00:00:00
+    Q,q@acme.com,,,1000,o,2025-12-01 00:00:00
+    X2,shared@acme.com,,,,o,2025-12-01 00:00:00
+    X1,shared@acme.com,,,,o,2025-12-01 00:00:00
+    W,w@acme.com,,,,o,2025-12-01 00:00:00
+    F,f@acme.com,,,,o,2025-12-01 00:00:00
+"""
+
+GUARD_EVENTS = """
+    event_id,contact_id,email,event_type,occurred_at,url
+    r1,R,,content_download,2025-12-20 00:00:00,
+    r2,R,,content_download,2025-12-25 00:00:00,
+    d1,D,,webinar_attended,2025-12-17 00:00:00,
+    d2,D,,page_view,2026-01-30 00:00:00,https://acme.com/home
+    n1,N,,email_unsubscribe,2026-01-10 00:00:00,
+    rs1,RS,,email_unsubscribe,2025-12-05 00:00:00,
+    u1,U,,page_view,2026-01-20 00:00:00,https://acme.com/pricing
+    x1,,shared@acme.com,page_view,2026-01-20 00:00:00,https://acme.com/pricing
+"""
+
+GUARD_DEALS = """
+    deal_id,contact_id,stage,amount,created_at,closed_at
+    w1,W,closed_won,100,2026-01-05 00:00:00,2026-01-25 00:00:00
+    w2,W,closed_won,100,2026-01-10 00:00:00,2026-01-20 00:00:00
+    f1,F,open,100,2026-02-15 00:00:00,
+"""
+
+
+@pytest.fixture(scope="module")
+def guards(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    project = DbtProject(tmp_path_factory.mktemp("guards") / "project")
+    for name, text in GUARD_SEEDS.items():
+        project.write_seed(name, text)
+    project.write_raw("contacts", GUARD_CONTACTS)
+    project.write_raw("events", GUARD_EVENTS)
+    project.write_raw("deals", GUARD_DEALS)
+    project.build(vars={"as_of": GUARD_AS_OF, "hand_raiser_rule_ids": []})
+    return project
+
+
+def m1_score(project: DbtProject, contact_id: str) -> dict:
+    (row,) = project.query_dict(
+        f"select * from main.fct_lead_scores where contact_id = '{contact_id}' and model_id = 'm1'"
+    )
+    return row
+
+
+def test_each_decayed_event_is_rounded_to_cents(guards: DbtProject) -> None:
+    """Two downloads aged 37 and 42 days, one 12.5 % step each: 0.875 -> 0.88 per event, 1.76
+    (rounding the sum would give 1.75)."""
+    assert m1_score(guards, "R")["total_score"] == Decimal("1.76")
+
+
+def test_decay_never_turns_points_negative(guards: DbtProject) -> None:
+    """30 % per 10 days at age 45: four steps, 1 - 1.2 -> weight 0 (not -2 points), in the
+    score and in the history's current row."""
+    assert m1_score(guards, "D")["total_score"] == Decimal("0.00")
+    assert guards.query(
+        "select total_score from main.fct_lead_score_history "
+        "where contact_id = 'D' and model_id = 'm1' and valid_to is null"
+    ) == [(Decimal("0.00"),)]
+
+
+def test_a_negative_group_is_not_capped_and_a_reset_zeroes_it(guards: DbtProject) -> None:
+    """SPEC 4: group points = least(sum, max_points): -10 stays -10 under max_points 5 (N, 30
+    days inactive); engagement_score = 0 once a reached step resets (RS, 61 days inactive)."""
+    n = m1_score(guards, "N")
+    assert (n["engagement_score"], n["total_score"]) == (Decimal("-10.00"), Decimal("-10.00"))
+    rs = m1_score(guards, "RS")
+    assert (rs["days_inactive"], rs["engagement_score"]) == (61, Decimal("0.00"))
+
+
+def test_operators_and_filter_values_are_case_insensitive(guards: DbtProject) -> None:
+    """IS_SET reads as is_set; the filter value /Pricing matches the url .../pricing."""
+    assert breakdown(guards, "T") == {"has_title": Decimal("1.00")}
+    assert breakdown(guards, "U")["pricing_seen"] == Decimal("5.00")
+
+
+def test_in_compares_whole_list_items(guards: DbtProject) -> None:
+    """An industry written 'retail|software' is not one of the items retail, software."""
+    assert breakdown(guards, "I") == {"ind_not_in": Decimal("4.00")}
+
+
+def test_an_email_shared_at_one_created_at_resolves_to_the_smallest_id(guards: DbtProject) -> None:
+    assert guards.query(
+        "select contact_id, match_method from main.int_events_validated where event_id = 'x1'"
+    ) == [("X1", "email")]
+
+
+def test_the_score_percentile_is_within_each_model(guards: DbtProject) -> None:
+    """In m2 only Q scores (1): the top of m2, though m1 has higher scores."""
+    assert guards.query(
+        "select score_percentile from main.fct_lead_scores where contact_id = 'Q' "
+        "and model_id = 'm2'"
+    ) == [(Decimal("100.00"),)]
+
+
+def test_deals_count_by_their_own_dates(guards: DbtProject) -> None:
+    """SPEC 5: customer at the first won deal's closed_at (w2 closed 01-20, though created
+    after w1); a deal created after as_of does not exist yet."""
+    w = m1_score(guards, "W")
+    assert (w["lifecycle_stage"], w["became_customer_at"]) == (
+        "customer", datetime(2026, 1, 20),
+    )  # fmt: skip
+    f = m1_score(guards, "F")
+    assert (f["lifecycle_stage"], f["became_opportunity_at"]) == ("subscriber", None)
