@@ -515,21 +515,36 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
         days=LOOKBACK_DAYS + 3
     )
     candidates = contacts_without_events(full_raw, str(too_late_at - dt.timedelta(days=1)))
-    assert len(candidates) >= 2, candidates
+    assert len(candidates) >= 3, candidates
     within = late_event("E_LATE_WITHIN", candidates[0], f"{BASE_DAY} 12:00:00")
+    # near the window's far edge: the lookback (3 days) runs from the previous as_of, the end of
+    # BASE_DAY, so the morning of the day before is still inside it
+    within_edge = late_event(
+        "E_LATE_WITHIN_EDGE", candidates[2], f"{BASE_DAY - dt.timedelta(days=1)} 06:00:00"
+    )
     (busy_contact, *_) = contacts_active_on(full_raw, BASE_DAY)
     within_busy = late_event("E_LATE_WITHIN_BUSY", busy_contact, f"{BASE_DAY} 23:30:00")
     beyond = late_event("E_LATE_BEYOND", candidates[1], str(too_late_at))
-    steps: dict = {"within": within, "within_busy": within_busy, "beyond": beyond}
+    steps: dict = {
+        "within": within,
+        "within_busy": within_busy,
+        "within_edge": within_edge,
+        "beyond": beyond,
+    }
 
     background = ThreadPoolExecutor(max_workers=1)  # R's builds while L runs (subprocesses)
-    export_day(reference, full_raw, LATE_DAY, late=(within, within_busy))
+    export_day(reference, full_raw, LATE_DAY, late=(within, within_busy, within_edge))
     reference_built = background.submit(run, reference, LATE_DAY, full=True, seeds=True)
     export_day(incremental, full_raw, BASE_DAY)
     run(incremental, BASE_DAY, full=True, seeds=True)
-    export_day(incremental, full_raw, LATE_DAY, late=(within, within_busy))
+    export_day(incremental, full_raw, LATE_DAY, late=(within, within_busy, within_edge))
     run(incremental, LATE_DAY)
     reference_built.result()
+    steps["within_reason"] = last_run(incremental)["recompute_all_reason"]
+    steps["within_edge_activity"] = (
+        last_activity(incremental, within_edge["contact_id"]),
+        last_activity(reference, within_edge["contact_id"]),
+    )
     steps["within_differences"] = mart_differences(incremental, reference)
     steps["within_activity"] = (
         last_activity(incremental, within["contact_id"]),
@@ -541,7 +556,7 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     )
 
     for project in (incremental, reference):
-        export_day(project, full_raw, TOO_LATE_DAY, late=(within, within_busy, beyond))
+        export_day(project, full_raw, TOO_LATE_DAY, late=(within, within_busy, within_edge, beyond))
     reference_built = background.submit(run, reference, TOO_LATE_DAY, full=True)
     run(incremental, TOO_LATE_DAY)
     reference_built.result()
@@ -567,6 +582,12 @@ def test_late_event_inside_the_lookback_is_picked_up(late_arrivals: dict) -> Non
     incremental, reference = late_arrivals["within_busy_activity"]
     assert reference == {late_arrivals["within_busy"]["occurred_at"]}
     assert incremental == reference
+    # one a day and a half before the previous as_of: inside the 3-day lookback, so picked up by
+    # the incremental path, not by a run that recomputes everything
+    incremental, reference = late_arrivals["within_edge_activity"]
+    assert reference == {late_arrivals["within_edge"]["occurred_at"]}
+    assert incremental == reference
+    assert late_arrivals["within_reason"] is None
     assert not late_arrivals["within_differences"], "\n".join(late_arrivals["within_differences"])
 
 
