@@ -103,22 +103,30 @@ def run(
     assert result.returncode == 0, f"dbt {' '.join(command)} on {day}:\n{result.output[-6000:]}"
 
 
-def export_day(project: DbtProject, full_raw: Path, day: dt.date, late: tuple = ()) -> None:
+def export_day(
+    project: DbtProject, full_raw: Path, day: dt.date, late: tuple = (), demo_ids: tuple = ()
+) -> None:
     """Put the export of `day` into the project's raw folder, plus late-arriving events
-    (dicts of events columns; the others are null) that the export of their own day lacked."""
+    (dicts of events columns; the others are null) that the export of their own day lacked, and
+    with the events of `demo_ids` edited in place into demo requests."""
     slice_raw(full_raw, project.raw_dir, day, end_day=END_DAY)
-    if not late:
+    if not late and not demo_ids:
         return
     events = project.raw_dir / "events.parquet"
-    rows = " union all by name ".join(
-        "select " + ", ".join(f"'{value}' as {column}" for column, value in event.items())
+    rows = "".join(
+        " union all by name select "
+        + ", ".join(f"'{value}' as {column}" for column, value in event.items())
         for event in late
     )
+    edited = ", ".join(f"'{event_id}'" for event_id in demo_ids) or "null"
     temporary = events.with_name(".events.late.parquet")
     with duckdb.connect() as connection:
         connection.execute(
-            f"copy (select * from read_parquet('{events}') union all by name {rows}) "
-            f"to '{temporary}' (format parquet)"
+            "copy (select * replace ("
+            f"case when event_id in ({edited}) then 'form_submission' else event_type end "
+            "as event_type, "
+            f"case when event_id in ({edited}) then 'demo_request' else form_id end as form_id) "
+            f"from read_parquet('{events}'){rows}) to '{temporary}' (format parquet)"
         )
     os.replace(temporary, events)
 
@@ -495,6 +503,35 @@ def contacts_active_on(full_raw: Path, day: dt.date) -> list[str]:
     return [contact_id for (contact_id,) in rows]
 
 
+def page_view_on(full_raw: Path, day: dt.date) -> str:
+    """The id of a page view (one raw copy) of a contact with one valid row, in the daytime of
+    `day`."""
+    with duckdb.connect() as connection:
+        (event_id,) = connection.execute(
+            f"""
+            with contacts as (
+                select trim(contact_id) as contact_id
+                from read_parquet('{full_raw}/contacts.parquet')
+                group by 1
+                having count(*) = 1
+            ),
+            events as (
+                select
+                    event_id, trim(contact_id) as contact_id, event_type,
+                    try_cast(occurred_at as timestamp) as occurred,
+                    count(*) over (partition by event_id) as copies
+                from read_parquet('{full_raw}/events.parquet')
+            )
+            select min(event_id) from events
+            inner join contacts on events.contact_id = contacts.contact_id
+            where copies = 1 and event_type = 'page_view'
+                and occurred between timestamp '{day} 06:00:00' and timestamp '{day} 18:00:00'
+            """
+        ).fetchone()
+    assert event_id is not None
+    return event_id
+
+
 def last_activity(project: DbtProject, contact_id: str) -> set:
     return {
         str(row[0])[:19] if row[0] is not None else None
@@ -518,29 +555,39 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     assert len(candidates) >= 3, candidates
     within = late_event("E_LATE_WITHIN", candidates[0], f"{BASE_DAY} 12:00:00")
     # near the window's far edge: the lookback (3 days) runs from the previous as_of, the end of
-    # BASE_DAY, so the morning of the day before is still inside it
+    # BASE_DAY, so the day two days before it is still inside, by its last day
     within_edge = late_event(
-        "E_LATE_WITHIN_EDGE", candidates[2], f"{BASE_DAY - dt.timedelta(days=1)} 06:00:00"
+        "E_LATE_WITHIN_EDGE", candidates[2], f"{BASE_DAY - dt.timedelta(days=2)} 06:00:00"
     )
     (busy_contact, *_) = contacts_active_on(full_raw, BASE_DAY)
     within_busy = late_event("E_LATE_WITHIN_BUSY", busy_contact, f"{BASE_DAY} 23:30:00")
     beyond = late_event("E_LATE_BEYOND", candidates[1], str(too_late_at))
+    # an event of that day edited in place (a page view becomes a demo request): inside the
+    # reloaded window, so the incremental run reloads it
+    edited = (page_view_on(full_raw, BASE_DAY - dt.timedelta(days=2)),)
     steps: dict = {
         "within": within,
         "within_busy": within_busy,
         "within_edge": within_edge,
         "beyond": beyond,
+        "edited": edited[0],
     }
 
     background = ThreadPoolExecutor(max_workers=1)  # R's builds while L runs (subprocesses)
-    export_day(reference, full_raw, LATE_DAY, late=(within, within_busy, within_edge))
+    export_day(reference, full_raw, LATE_DAY, (within, within_busy, within_edge), edited)
     reference_built = background.submit(run, reference, LATE_DAY, full=True, seeds=True)
     export_day(incremental, full_raw, BASE_DAY)
     run(incremental, BASE_DAY, full=True, seeds=True)
-    export_day(incremental, full_raw, LATE_DAY, late=(within, within_busy, within_edge))
+    export_day(incremental, full_raw, LATE_DAY, (within, within_busy, within_edge), edited)
     run(incremental, LATE_DAY)
     reference_built.result()
     steps["within_reason"] = last_run(incremental)["recompute_all_reason"]
+    steps["edited_types"] = [
+        project.query(
+            f"select event_type from main.int_events_validated where event_id = '{edited[0]}'"
+        )
+        for project in (incremental, reference)
+    ]
     steps["within_edge_activity"] = (
         last_activity(incremental, within_edge["contact_id"]),
         last_activity(reference, within_edge["contact_id"]),
@@ -556,7 +603,9 @@ def late_arrivals(full_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     )
 
     for project in (incremental, reference):
-        export_day(project, full_raw, TOO_LATE_DAY, late=(within, within_busy, within_edge, beyond))
+        export_day(
+            project, full_raw, TOO_LATE_DAY, (within, within_busy, within_edge, beyond), edited
+        )
     reference_built = background.submit(run, reference, TOO_LATE_DAY, full=True)
     run(incremental, TOO_LATE_DAY)
     reference_built.result()
@@ -582,12 +631,14 @@ def test_late_event_inside_the_lookback_is_picked_up(late_arrivals: dict) -> Non
     incremental, reference = late_arrivals["within_busy_activity"]
     assert reference == {late_arrivals["within_busy"]["occurred_at"]}
     assert incremental == reference
-    # one a day and a half before the previous as_of: inside the 3-day lookback, so picked up by
-    # the incremental path, not by a run that recomputes everything
+    # one two and a half days before the previous as_of: inside the 3-day lookback, so picked up
+    # by the incremental path, not by a run that recomputes everything
     incremental, reference = late_arrivals["within_edge_activity"]
     assert reference == {late_arrivals["within_edge"]["occurred_at"]}
     assert incremental == reference
     assert late_arrivals["within_reason"] is None
+    # and an event of that day edited in place (page view -> demo request) is reloaded
+    assert late_arrivals["edited_types"] == [[("form_submission",)], [("form_submission",)]]
     assert not late_arrivals["within_differences"], "\n".join(late_arrivals["within_differences"])
 
 
