@@ -10,8 +10,9 @@
     days between the two. A cohort is mature once its conversion window (var
     'conversion_window_days') has passed for its last day; a mature cohort with at least
     var('cohort_min_mqls') mqls is flagged when its mql -> sql rate is more than
-    var('cohort_alert_drop_percent') % below the pooled rate of the var('cohort_trailing_months')
-    cohorts before it: the sign that the mql criteria need a look. One row per breakdown
+    var('cohort_alert_drop_percent') % below the pooled rate of the mature cohorts of the
+    var('cohort_trailing_months') calendar months before it: the sign that the mql criteria need a
+    look. One row per breakdown
     (cohort, lead_source, overall) and segment. -#}
 
 {%- set steps = [
